@@ -1,0 +1,56 @@
+"""Fault injection for the emulator: frames and messages a real device might garble."""
+
+import os
+from typing import Optional
+
+FRAME_FAULTS = ('truncated', 'garbage', 'oversize')
+TEXT_FAULTS = ('badjson',)
+ALL_FAULTS = FRAME_FAULTS + TEXT_FAULTS
+OVERSIZE_BYTES = 300 * 1024  # above the node's default maximum, below its hard limit
+MALFORMED_TEXTS = ('{"type":"status","frame":', '{"type":"status","frame":"x","fps":1}',
+                   '{"type":"telemetry","x":1}', '[1,2]')
+
+
+class FaultPlan:
+    """Round-robin over the enabled faults, one every ``interval`` frames."""
+
+    def __init__(self, faults=(), interval: int = 10):
+        unknown = set(faults) - set(ALL_FAULTS)
+        if unknown:
+            raise ValueError(f'unknown faults: {", ".join(sorted(unknown))}')
+        self.faults = tuple(faults)
+        self.interval = max(1, interval)
+        self._next = 0
+        self.injected = {name: 0 for name in ALL_FAULTS}
+
+    def pick(self, frame_number: int) -> Optional[str]:
+        """Return the fault to inject at this frame, if any."""
+        if not self.faults or frame_number % self.interval != self.interval - 1:
+            return None
+        fault = self.faults[self._next % len(self.faults)]
+        self._next += 1
+        self.injected[fault] += 1
+        return fault
+
+
+def corrupt_frame(fault: str, jpeg: bytes) -> bytes:
+    """Return the binary message that replaces a good frame for ``fault``."""
+    if fault == 'truncated':
+        return jpeg[:len(jpeg) // 2]  # SOI present, EOI missing: a cut-off transfer
+    if fault == 'garbage':
+        return os.urandom(len(jpeg))
+    if fault == 'oversize':
+        padding = OVERSIZE_BYTES - len(jpeg) + 1
+        # A COM segment holds at most 65533 bytes; stack as many as needed.
+        segments = b''
+        while padding > 0:
+            chunk = min(padding, 65533)
+            segments += b'\xff\xfe' + (chunk + 2).to_bytes(2, 'big') + b'\0' * chunk
+            padding -= chunk
+        return jpeg[:2] + segments + jpeg[2:]
+    raise ValueError(fault)
+
+
+def malformed_text(index: int) -> str:
+    """A text message the node must count and skip."""
+    return MALFORMED_TEXTS[index % len(MALFORMED_TEXTS)]

@@ -1,0 +1,356 @@
+"""The emulated camera: one port serving the web page and the WebSocket stream.
+
+Behaves like the firmware (docs/protocol.md): welcome and 1 Hz status JSON, JPEG
+frames with APP4 metadata, PING/PONG and clock-sync PING, commands with replies, at
+most three clients, and the firmware's flow control: at most one frame in flight per
+client, a busy client skips frames (counted) instead of queueing them.
+"""
+
+import asyncio
+import dataclasses
+import http
+import json
+import os
+import signal
+import time
+from typing import Dict, List, Optional
+
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Response
+
+from .device import DeviceCore, DeviceHooks
+from .faults import FRAME_FAULTS, FaultPlan, corrupt_frame, malformed_text
+from .imagery import FrameRenderer
+from .serial_console import SerialConsole
+from .. import commands as cmds
+from ..frames import insert_metadata
+from ..paths import data_path
+from ..protocol import (MAX_CLIENTS, REJECT_HEADER, REJECT_MAX_CLIENTS, parse_ping)
+
+PLACEHOLDER_PAGE = b'<!doctype html><title>ESP32-S3 camera</title><p>Emulated camera</p>'
+RESET_DELAY_S = 1.0
+WRITE_HIGH_WATER = 64 * 1024  # above this a client is "busy" and skips frames
+
+
+@dataclasses.dataclass
+class EmulatorConfig:
+    """Everything the command line can set."""
+
+    host: str = '127.0.0.1'
+    port: int = 8080
+    fps: float = 20.0
+    frame_size: str = 'VGA'
+    quality: int = 12
+    token: Optional[str] = None
+    legacy: bool = False
+    max_clients: int = MAX_CLIENTS
+    faults: tuple = ()
+    fault_interval: int = 10
+    stall_after: Optional[float] = None
+    stall_for: float = 0.0
+    die_after: Optional[float] = None
+    pre_encoded: int = 0
+    capture_latency_ms: float = 0.0
+    capture_log: Optional[str] = None
+    serial_pty: bool = False
+    serial_link: Optional[str] = None
+    heap: int = 180000
+    page: Optional[str] = None
+
+
+@dataclasses.dataclass(eq=False)
+class Client:
+    """One connected viewer and its flow-control state."""
+
+    ws: ServerConnection
+    number: int
+    frames: int = 0
+    skipped: int = 0
+    slot: Optional[bytes] = None
+    in_flight: bool = False
+    wake: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
+
+    @property
+    def busy(self) -> bool:
+        """True while the last frame is queued, being sent or still in the socket buffer."""
+        transport = self.ws.transport
+        return self.in_flight or self.slot is not None or (
+            transport is not None and transport.get_write_buffer_size() > WRITE_HIGH_WATER)
+
+
+class Emulator(DeviceHooks):
+    """The emulated device; run it with ``await Emulator(cfg).run()``."""
+
+    def __init__(self, config: EmulatorConfig):
+        self.cfg = config
+        self.core = DeviceCore(token=config.token, hooks=self, heap=config.heap)
+        self.core.quality = config.quality
+        self.core.frame_size = config.frame_size
+        self.core.fps_target = config.fps
+        self.faults = FaultPlan(config.faults, config.fault_interval)
+        self.clients: Dict[ServerConnection, Client] = {}
+        self.port = config.port
+        self.sequence = 0
+        self.stalled_until = 0.0
+        self.paused_until = 0.0
+        self.messages_sent = 0
+        self.rejected = 0
+        self._client_numbers = 0
+        self._renderers: Dict[tuple, object] = {}
+        self._stop = asyncio.Event()
+        self._server = None
+        self._capture_log = open(config.capture_log, 'a') if config.capture_log else None
+        self.serial = SerialConsole(self.core, config.serial_link) if config.serial_pty else None
+        self.ready = asyncio.Event()
+
+    # -- frames -----------------------------------------------------------------
+    def _frame_source(self):
+        key = (self.core.frame_size, self.core.quality)
+        source = self._renderers.get(key)
+        if source is None:
+            renderer = FrameRenderer(*key)
+            source = renderer.pre_encode(self.cfg.pre_encoded) if self.cfg.pre_encoded else renderer
+            self._renderers = {key: source}  # keep only the current setting's cache
+        return source
+
+    def capture(self) -> bytes:
+        """Produce the next frame as the camera would, metadata included."""
+        source = self._frame_source()
+        number = self.sequence
+        jpeg = source[number % len(source)] if isinstance(source, list) else source.render(number)
+        capture_us = self.core.uptime_us()
+        if self._capture_log:
+            self._capture_log.write(f'{number} {time.time_ns()}\n')
+        self.sequence = (self.sequence + 1) & 0xFFFFFFFF
+        self.core.frames += 1
+        if self.cfg.legacy:
+            return jpeg
+        index = self.core.size[0]
+        return insert_metadata(jpeg, index, self.core.quality, number, capture_us)
+
+    def broadcast_frame(self, frame: bytes) -> None:
+        """Hand a frame to every client that is free; busy clients skip it."""
+        fault = self.faults.pick(self.sequence - 1)
+        if fault in FRAME_FAULTS:
+            frame = corrupt_frame(fault, frame)
+        elif fault == 'badjson':
+            self._broadcast_text(malformed_text(self.faults.injected['badjson']))
+        for client in list(self.clients.values()):
+            if client.busy:
+                client.skipped += 1
+                self.core.dropped += 1
+                continue
+            client.slot = frame
+            client.wake.set()
+        self.core.bytes_sent += len(frame)
+
+    async def _client_sender(self, client: Client) -> None:
+        # One frame in flight: the next frame is only taken after this send completes.
+        while True:
+            await client.wake.wait()
+            client.wake.clear()
+            frame, client.slot = client.slot, None
+            if frame is None:
+                continue
+            client.in_flight = True
+            try:
+                await client.ws.send(frame)
+            finally:
+                client.in_flight = False
+            client.frames += 1
+            self.messages_sent += 1
+
+    async def _frame_loop(self) -> None:
+        next_at = time.monotonic()
+        last_fps_at, frames_at = next_at, self.core.frames
+        while True:
+            interval = 1.0 / max(0.1, float(self.core.fps_target))
+            next_at += interval
+            now = time.monotonic()
+            if next_at < now - interval:  # fell behind: skip captures, as the camera does
+                next_at = now
+            await asyncio.sleep(max(0.0, next_at - now))
+            now = time.monotonic()
+            if now - last_fps_at >= 1.0:
+                self.core.fps = (self.core.frames - frames_at) / (now - last_fps_at)
+                last_fps_at, frames_at = now, self.core.frames
+            if not self.core.streaming or now < self.paused_until or now < self.stalled_until:
+                continue
+            if not self.clients:
+                continue
+            frame = self.capture()
+            if self.cfg.capture_latency_ms > 0:
+                asyncio.get_running_loop().call_later(
+                    self.cfg.capture_latency_ms / 1000, self.broadcast_frame, frame)
+            else:
+                self.broadcast_frame(frame)
+
+    # -- text -------------------------------------------------------------------
+    def _broadcast_text(self, text: str) -> int:
+        sent = 0
+        for client in list(self.clients.values()):
+            asyncio.ensure_future(self._send_text(client.ws, text))
+            sent += 1
+        return sent
+
+    async def _send_text(self, ws: ServerConnection, text: str) -> None:
+        try:
+            await ws.send(text)
+            self.messages_sent += 1
+        except ConnectionClosed:
+            pass
+
+    async def _status_loop(self) -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            if time.monotonic() < self.stalled_until:
+                continue
+            count = len(self.clients)
+            for client in list(self.clients.values()):
+                status = self.core.status(count, client.skipped, legacy=self.cfg.legacy)
+                asyncio.ensure_future(self._send_text(client.ws, json.dumps(status)))
+            if self.serial:
+                self.serial.tick()
+
+    # -- connections ------------------------------------------------------------
+    def _process_request(self, connection, request):
+        if request.headers.get('Upgrade', '').lower() != 'websocket':
+            if request.path.split('?')[0] != '/':
+                return connection.respond(http.HTTPStatus.NOT_FOUND, 'not found\n')
+            return Response(200, 'OK', Headers([('Content-Type', 'text/html; charset=utf-8'),
+                                                ('Cache-Control', 'no-store')]), self._page())
+        reason = None
+        if not self.core.server_running:
+            reason = ('server-stopped', 'WebSocket server stopped\n')
+        elif len(self.clients) >= self.cfg.max_clients:
+            reason = (REJECT_MAX_CLIENTS, f'max clients ({self.cfg.max_clients}) reached\n')
+        if reason:
+            self.rejected += 1
+            response = connection.respond(http.HTTPStatus.SERVICE_UNAVAILABLE, reason[1])
+            response.headers[REJECT_HEADER] = reason[0]
+            return response
+        return None
+
+    def _page(self) -> bytes:
+        path = self.cfg.page or data_path('firmware', 'web', 'index.html')
+        try:
+            with open(path, 'rb') as f:
+                return f.read()
+        except OSError:
+            return PLACEHOLDER_PAGE
+
+    async def _handler(self, ws: ServerConnection) -> None:
+        if len(self.clients) >= self.cfg.max_clients:  # raced past process_request
+            await ws.close(1013, 'max clients reached')
+            return
+        self._client_numbers += 1
+        client = Client(ws, self._client_numbers)
+        self.clients[ws] = client
+        sender = asyncio.ensure_future(self._client_sender(client))
+        try:
+            await ws.send(json.dumps(self.core.welcome(legacy=self.cfg.legacy)))
+            async for message in ws:
+                if isinstance(message, str):
+                    await self._on_text(ws, message)
+        except ConnectionClosed:
+            pass
+        finally:
+            sender.cancel()
+            self.clients.pop(ws, None)
+
+    async def _on_text(self, ws: ServerConnection, text: str) -> None:
+        if time.monotonic() < self.stalled_until:
+            return  # a stalled device answers nothing
+        ping = parse_ping(text)
+        if ping == '':
+            await ws.send('PONG')
+        elif ping is not None:
+            if not self.cfg.legacy:
+                rx = self.core.uptime_us()
+                await ws.send(json.dumps({'type': 'pong', 'echo': ping, 'rx_us': rx,
+                                          'tx_us': self.core.uptime_us()}))
+        elif not self.cfg.legacy and text.lstrip().startswith('{'):
+            reply = self.core.handle_json(text, cmds.WEBSOCKET)
+            await ws.send(json.dumps(reply))
+
+    # -- DeviceHooks ------------------------------------------------------------
+    def reset(self) -> None:
+        """Drop every client (1012) and keep the camera dark for a second."""
+        self.paused_until = time.monotonic() + RESET_DELAY_S
+        self.sequence = 0
+        for ws in list(self.clients):
+            asyncio.get_running_loop().call_later(
+                0.05, lambda w=ws: asyncio.ensure_future(w.close(1012, 'camera reset')))
+
+    def set_server_running(self, running: bool) -> None:
+        """webstop drops clients and refuses new ones until webstart."""
+        if not running:
+            for ws in list(self.clients):
+                asyncio.ensure_future(ws.close(1001, 'server stopped'))
+
+    def broadcast_test(self) -> int:
+        """Send the wstest message."""
+        return self._broadcast_text(json.dumps({'type': 'test',
+                                                'message': 'WebSocket test message'}))
+
+    def client_list(self) -> List[dict]:
+        """Describe the connected clients."""
+        out = []
+        for c in self.clients.values():
+            peer = c.ws.remote_address
+            out.append({'id': c.number, 'address': f'{peer[0]}:{peer[1]}' if peer else '',
+                        'frames': c.frames, 'skipped': c.skipped})
+        return out
+
+    def server_stats(self) -> dict:
+        """Counters for webstats."""
+        return {'messages_sent': self.messages_sent, 'frames_skipped': self.core.dropped,
+                'rejected': self.rejected}
+
+    # -- faults driven from tests -----------------------------------------------
+    def stall(self, seconds: float) -> None:
+        """Keep connections open but send nothing for ``seconds``."""
+        self.stalled_until = time.monotonic() + seconds
+
+    # -- lifecycle --------------------------------------------------------------
+    async def run(self) -> None:
+        """Serve until stop() is called."""
+        async with serve(self._handler, self.cfg.host, self.cfg.port,
+                         process_request=self._process_request, compression=None,
+                         max_size=4096, ping_interval=None, write_limit=WRITE_HIGH_WATER,
+                         server_header='ESP32-S3-Camera-Emulator') as server:
+            self._server = server
+            self.port = server.sockets[0].getsockname()[1]
+            tasks = [asyncio.ensure_future(self._frame_loop()),
+                     asyncio.ensure_future(self._status_loop())]
+            if self.serial:
+                self.serial.open()
+            if self.cfg.stall_after is not None:
+                asyncio.get_running_loop().call_later(
+                    self.cfg.stall_after, self.stall, self.cfg.stall_for)
+            if self.cfg.die_after is not None:
+                asyncio.get_running_loop().call_later(self.cfg.die_after, os._exit, 3)
+            self.ready.set()
+            try:
+                await self._stop.wait()
+            finally:
+                for task in tasks:
+                    task.cancel()
+                if self.serial:
+                    self.serial.close()
+                if self._capture_log:
+                    self._capture_log.close()
+
+    def stop(self) -> None:
+        """Ask run() to return."""
+        self._stop.set()
+
+    def install_signal_handlers(self) -> None:
+        """SIGINT/SIGTERM stop; SIGUSR1 unplugs or replugs the serial pty."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self.stop)
+        if self.serial:
+            loop.add_signal_handler(signal.SIGUSR1, self.serial.toggle_plug)

@@ -1,0 +1,175 @@
+"""Sans-I/O codec of the camera's WebSocket and serial protocol (docs/protocol.md).
+
+Pure functions only: no sockets, no threads, no ROS. The WebSocket link, the serial
+link, the node and the emulator all go through this module, so the protocol is
+written once.
+"""
+
+import json
+import math
+import re
+from typing import Any, NamedTuple, Optional
+
+PROTOCOL_VERSION = 2
+FIRMWARE_VERSION = '2.2.0'
+LEGACY_PROTOCOL = 1
+DEFAULT_PORT = 8080
+MAX_CLIENTS = 3
+MAX_TEXT_BYTES = 512
+MAX_SERIAL_LINE = 256
+MAX_ID_CHARS = 32
+REJECT_HEADER = 'X-Reject-Reason'
+REJECT_MAX_CLIENTS = 'max-clients'
+LOW_MEMORY_THRESHOLD = 50000
+WELCOME_TEXT = 'ESP32-S3 Camera Ready - 20fps video stream starting'
+
+# Frame-size table: index (as carried in the frame metadata), name, width, height.
+FRAME_SIZES = (
+    ('QQVGA', 160, 120), ('QCIF', 176, 144), ('HQVGA', 240, 176), ('QVGA', 320, 240),
+    ('CIF', 400, 296), ('VGA', 640, 480), ('SVGA', 800, 600), ('XGA', 1024, 768),
+)
+FRAME_SIZE_NAMES = tuple(name for name, _, _ in FRAME_SIZES)
+FRAME_SIZE_BY_NAME = {name: (index, w, h) for index, (name, w, h) in enumerate(FRAME_SIZES)}
+
+_PING_TOKEN = re.compile(r'^[A-Za-z0-9._-]{1,32}$')
+_LOG_TAG = re.compile(r'^\[([A-Za-z]+)\]')
+_LOW_MEMORY = re.compile(r'^\[WARNING\] Low memory detected: (\d+) bytes')
+_LOG_LEVELS = {'ERROR': 'error', 'WARNING': 'warn', 'WARN': 'warn', 'DEBUG': 'debug'}
+
+# Required fields of each device message type, with the JSON types they may have.
+_NUMBER = (int, float)
+_SCHEMAS = {
+    'welcome': {'message': (str,)},
+    'status': {'frame': (int,), 'fps': _NUMBER, 'timestamp': _NUMBER, 'heap': _NUMBER,
+               'clients': (int,)},
+    'reply': {'cmd': (str,), 'ok': (bool,)},
+    'pong': {'echo': (str,), 'rx_us': (int,), 'tx_us': (int,)},
+    'test': {},
+}
+# Optional v2 fields: checked when present so a bad value is caught, not propagated.
+_OPTIONAL = {
+    'welcome': {'protocol': (int,), 'firmware': (str,), 'frame_size': (str,),
+                'width': (int,), 'height': (int,), 'quality': (int,), 'fps_target': _NUMBER,
+                'auth': (bool,), 'max_clients': (int,)},
+    'status': {'heap_min': _NUMBER, 'drops': (int,), 'streaming': (bool,), 'quality': (int,),
+               'frame_size': (str,), 'fps_target': _NUMBER, 'uptime_us': (int,)},
+    'reply': {'id': (str,), 'result': (dict,), 'error': (str,), 'message': (str,)},
+    'pong': {},
+    'test': {},
+}
+
+
+class Message(NamedTuple):
+    """A classified device text message.
+
+    kind is one of welcome, status, reply, pong, pong_v1, test, invalid, unknown;
+    fields holds the parsed JSON object (empty for pong_v1, invalid and unknown);
+    error says why an invalid message was rejected.
+    """
+
+    kind: str
+    fields: dict
+    error: str = ''
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f'non-standard JSON number {name}')
+
+
+def loads_strict(text: str) -> Any:
+    """Parse JSON the way the firmware does: no NaN or Infinity."""
+    return json.loads(text, parse_constant=_reject_constant)
+
+
+def _type_ok(value: Any, types: tuple) -> bool:
+    if isinstance(value, bool) and bool not in types:
+        return False  # JSON true is not a number, even though bool subclasses int in Python
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    return isinstance(value, types)
+
+
+def parse_text(text: str) -> Message:
+    """Classify one text message received from the device."""
+    if text == 'PONG':
+        return Message('pong_v1', {})
+    head = text.lstrip()[:1]
+    if head not in ('{', '['):
+        return Message('unknown', {}) if text.strip() else Message('invalid', {}, 'empty')
+    try:
+        obj = loads_strict(text)
+    except ValueError as exc:
+        return Message('invalid', {}, f'bad JSON: {exc}')
+    if not isinstance(obj, dict):
+        return Message('invalid', {}, 'not a JSON object')
+    kind = obj.get('type')
+    if not isinstance(kind, str):
+        return Message('invalid', {}, 'no "type" field')
+    schema = _SCHEMAS.get(kind)
+    if schema is None:
+        return Message('unknown', obj)
+    for key, types in schema.items():
+        if key not in obj:
+            return Message('invalid', {}, f'{kind}: missing "{key}"')
+        if not _type_ok(obj[key], types):
+            return Message('invalid', {}, f'{kind}: bad "{key}"')
+    for key, types in _OPTIONAL[kind].items():
+        if key in obj and not _type_ok(obj[key], types):
+            return Message('invalid', {}, f'{kind}: bad "{key}"')
+    if kind == 'welcome':
+        obj.setdefault('protocol', LEGACY_PROTOCOL)
+    return Message(kind, obj)
+
+
+def format_command(cmd: str, arg: Any = None, request_id: Optional[str] = None,
+                   token: Optional[str] = None) -> str:
+    """Encode a command as the JSON text the device expects."""
+    obj: dict = {'cmd': cmd}
+    if arg is not None:
+        obj['arg'] = arg
+    if request_id is not None:
+        obj['id'] = request_id
+    if token:
+        obj['token'] = token
+    return json.dumps(obj, separators=(',', ':'))
+
+
+def format_ping(token: str) -> str:
+    """Encode a v2 clock-sync PING carrying ``token``."""
+    if not _PING_TOKEN.match(token):
+        raise ValueError(f'bad PING token {token!r}')
+    return 'PING ' + token
+
+
+def parse_ping(text: str) -> Optional[str]:
+    """Return '' for a v1 PING, the token for a v2 PING, None for anything else."""
+    if text == 'PING':
+        return ''
+    if text.startswith('PING ') and _PING_TOKEN.match(text[5:]):
+        return text[5:]
+    return None
+
+
+class SerialLine(NamedTuple):
+    """A classified serial console line: kind is reply, log or text."""
+
+    kind: str
+    level: str = ''
+    reply: Optional[dict] = None
+    low_memory: Optional[int] = None
+
+
+def parse_serial_line(line: str) -> SerialLine:
+    """Classify a line read from the device's serial console."""
+    line = line.rstrip('\r\n')
+    if line.startswith('{'):
+        msg = parse_text(line)
+        if msg.kind == 'reply':
+            return SerialLine('reply', reply=msg.fields)
+        return SerialLine('text')
+    tag = _LOG_TAG.match(line)
+    if tag:
+        low = _LOW_MEMORY.match(line)
+        return SerialLine('log', _LOG_LEVELS.get(tag.group(1).upper(), 'info'),
+                          low_memory=int(low.group(1)) if low else None)
+    return SerialLine('text')
