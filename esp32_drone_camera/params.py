@@ -1,0 +1,111 @@
+"""The node's parameters: names, defaults, ranges and descriptions in one table."""
+
+from typing import NamedTuple, Optional, Tuple
+
+from rcl_interfaces.msg import (FloatingPointRange, IntegerRange, ParameterDescriptor,
+                                ParameterType)
+
+from .commands import FPS_RANGE, QUALITY_RANGE
+from .protocol import FRAME_SIZE_NAMES
+
+DEFAULT_CAMERA_INFO_URL = 'package://esp32_drone_camera/config/ov2640_vga.yaml'
+
+
+class Param(NamedTuple):
+    """One parameter: default, description, optional range/choices, read-only flag."""
+
+    name: str
+    default: object
+    description: str
+    range: Optional[Tuple[float, float]] = None
+    choices: Tuple[str, ...] = ()
+    read_only: bool = True
+
+
+PARAMS = (
+    Param('device_url', 'ws://192.168.4.1:8080', "The camera's WebSocket URL."),
+    Param('frame_id', 'camera_optical_frame',
+          'frame_id of images and camera_info (an optical frame, REP-103/105).'),
+    Param('camera_name', 'esp32_drone_camera', 'Camera name in the calibration file.'),
+    Param('camera_info_url', DEFAULT_CAMERA_INFO_URL,
+          'Calibration (camera_calibration_parsers YAML): file:// or package:// URL; '
+          'empty means file://${ROS_HOME}/camera_info/${NAME}.yaml.'),
+    Param('qos', 'reliable', 'Image QoS: reliable (small depth) or sensor_data (best effort).',
+          choices=('reliable', 'sensor_data')),
+    Param('qos_depth', 5, 'History depth of the image and camera_info publishers.', (1, 100)),
+    Param('stale_timeout', 2.0,
+          'Seconds without frames (while streaming) before the link is declared stalled '
+          'and reconnected.', (0.2, 60.0), read_only=False),
+    Param('connect_timeout', 3.0, 'Seconds allowed for the TCP + WebSocket handshake.',
+          (0.2, 60.0)),
+    Param('reconnect_min', 0.25, 'First reconnect delay (s); doubles per failure, jittered.',
+          (0.05, 60.0)),
+    Param('reconnect_max', 5.0, 'Longest reconnect delay (s); also the wait when the device '
+          'is full.', (0.1, 600.0)),
+    Param('max_frame_size', 262144, 'Frames larger than this many bytes are rejected.',
+          (1024, 8388608), read_only=False),
+    Param('fps_tolerance', 0.3, 'Accepted relative deviation from target_fps in '
+          'diagnostics.', (0.0, 1.0), read_only=False),
+    Param('timestamp_source', 'auto',
+          'auto: device capture time when the device sends it and the clock is synced, '
+          'else arrival time; arrival: always arrival time.', choices=('auto', 'arrival'),
+          read_only=False),
+    Param('arrival_offset', 0.0, 'Seconds subtracted from the arrival time when stamping '
+          'by arrival (the typical capture-to-arrival latency).', (0.0, 5.0), read_only=False),
+    Param('ping_interval', 1.0, 'Seconds between PINGs (round-trip time and clock sync).',
+          (0.1, 60.0)),
+    Param('command_transport', 'auto', 'Where device commands go: auto (WebSocket when '
+          'connected, else serial), websocket or serial.',
+          choices=('auto', 'websocket', 'serial'), read_only=False),
+    Param('command_timeout', 2.0, 'Seconds to wait for the device to confirm a command.',
+          (0.1, 30.0), read_only=False),
+    Param('command_token_file', '', 'File holding the device command token (the token is '
+          'never a parameter, so it is not readable over ROS); env CAM_TOKEN also works.'),
+    Param('serial_port', '', 'USB serial console of the camera (empty: no serial link).'),
+    Param('serial_baud', 115200, 'Serial baud rate.', (1200, 3000000)),
+    Param('apply_on_connect', True, 'Send jpeg_quality, frame_size and target_fps to the '
+          'device when it connects.'),
+    Param('jpeg_quality', 12, 'Device JPEG quality, 0-63 (lower is better and bigger).',
+          QUALITY_RANGE, read_only=False),
+    Param('frame_size', 'VGA', 'Device frame size.', choices=FRAME_SIZE_NAMES, read_only=False),
+    Param('target_fps', 20, 'Device target frame rate; also the rate diagnostics expect.',
+          FPS_RANGE, read_only=False),
+)
+DEVICE_PARAMS = {'jpeg_quality': 'quality', 'frame_size': 'framesize', 'target_fps': 'fps'}
+
+
+def descriptor(param: Param) -> ParameterDescriptor:
+    """Build the ROS ParameterDescriptor of ``param``."""
+    desc = param.description
+    if param.choices:
+        desc += ' One of: ' + ', '.join(param.choices) + '.'
+    d = ParameterDescriptor(description=desc, read_only=param.read_only)
+    default = param.default
+    if isinstance(default, bool):
+        d.type = ParameterType.PARAMETER_BOOL
+    elif isinstance(default, int):
+        d.type = ParameterType.PARAMETER_INTEGER
+        if param.range:
+            d.integer_range = [IntegerRange(from_value=int(param.range[0]),
+                                            to_value=int(param.range[1]), step=1)]
+    elif isinstance(default, float):
+        d.type = ParameterType.PARAMETER_DOUBLE
+        if param.range:
+            d.floating_point_range = [FloatingPointRange(
+                from_value=float(param.range[0]), to_value=float(param.range[1]), step=0.0)]
+    else:
+        d.type = ParameterType.PARAMETER_STRING
+        if param.choices:
+            d.additional_constraints = 'one of: ' + ', '.join(param.choices)
+    return d
+
+
+BY_NAME = {p.name: p for p in PARAMS}
+
+
+def check_choice(name: str, value) -> Optional[str]:
+    """Return an error for a string parameter outside its choices, else None."""
+    param = BY_NAME.get(name)
+    if param and param.choices and value not in param.choices:
+        return f'{name} must be one of {", ".join(param.choices)} (got {value!r})'
+    return None
