@@ -106,11 +106,11 @@ def parse(text: str) -> Calibration:
         raise CalibrationError('distortion_model must be a string')
     dist = doc.get('distortion_coefficients', {'rows': 1, 'cols': 0, 'data': []})
     n = len(dist.get('data', [])) if isinstance(dist, dict) else -1
+    k = _matrix(doc, 'camera_matrix', 3, 3)
     return Calibration(
         width=width, height=height, camera_name=str(doc.get('camera_name', '')),
-        distortion_model=model, d=_matrix(doc, 'distortion_coefficients', 1, n),
-        k=_matrix(doc, 'camera_matrix', 3, 3), r=_matrix(doc, 'rectification_matrix', 3, 3),
-        p=_matrix(doc, 'projection_matrix', 3, 4))
+        distortion_model=model, k=k, d=_matrix(doc, 'distortion_coefficients', 1, n),
+        r=_matrix(doc, 'rectification_matrix', 3, 3), p=_matrix(doc, 'projection_matrix', 3, 4))
 
 
 def dump(calib: Calibration) -> str:

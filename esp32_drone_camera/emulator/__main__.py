@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import os
 import sys
 
 from .faults import ALL_FAULTS
@@ -46,8 +47,10 @@ def parse_args(argv=None) -> EmulatorConfig:
     p.add_argument('--heap', type=int, default=180000,
                    help='reported free heap; below 50000 the low-memory warning fires')
     p.add_argument('--page', default=None, help='HTML page to serve at / (default: firmware)')
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if '--ros-args' in argv:  # started as a launch Node: ROS arguments are not ours
+        argv = argv[:argv.index('--ros-args')]
     a = p.parse_args(argv)
-    import os
     return EmulatorConfig(
         host=a.host, port=a.port, fps=a.fps, frame_size=a.frame_size, quality=a.quality,
         token=a.token or os.environ.get('CAM_TOKEN') or None, legacy=a.legacy,

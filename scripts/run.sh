@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `make run`: the emulator (unless DEVICE_URL is given), the camera node and a live
+# status line, until Ctrl-C. Usage: scripts/run.sh PYTHON
+set -euo pipefail
+py=$1
+port=${RUN_PORT:-8080}
+url=${DEVICE_URL:-}
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+if [ -z "$url" ]; then
+  "$py" -m esp32_drone_camera.emulator --host 127.0.0.1 --port "$port" &
+  pids+=($!)
+  url="ws://127.0.0.1:$port"
+fi
+"$py" -m esp32_drone_camera.camera_node --ros-args -r __ns:=/camera \
+  --params-file config/camera.yaml -p "device_url:=$url" &
+pids+=($!)
+echo "camera node on $url; Ctrl-C to stop"
+"$py" -m esp32_drone_camera.monitor --topic /camera/image_raw/compressed
