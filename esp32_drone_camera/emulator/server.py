@@ -29,7 +29,8 @@ from ..frames import insert_metadata
 from ..paths import data_path
 from ..protocol import (MAX_CLIENTS, REJECT_HEADER, REJECT_MAX_CLIENTS, parse_ping)
 
-PLACEHOLDER_PAGE = b'<!doctype html><title>ESP32-S3 camera</title><p>Emulated camera</p>'
+PLACEHOLDER_PAGE = (b'<!doctype html><html><title>ESP32-S3 camera</title>'
+                    b'<p>Emulated camera: firmware/web/index.html is missing.</p></html>')
 RESET_DELAY_S = 1.0
 WRITE_HIGH_WATER = 64 * 1024  # above this a client is "busy" and skips frames
 
