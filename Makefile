@@ -42,5 +42,14 @@ test-firmware:
 fuzz:
 	bash firmware/test/fuzz/run.sh 300
 
+# Benchmarks (issue: measure it) write docs/benchmarks.md and a plot.
+bench: setup
+	$(PY) bench/run_bench.py --out docs
+
+# Long soak with scheduled faults; SOAK_SECONDS sets its length (default 10 min).
+SOAK_SECONDS ?= 600
+soak: setup
+	$(PY) bench/soak.py --duration $(SOAK_SECONDS) --out docs
+
 clean:
 	rm -rf $(BUILD) .pytest_cache
