@@ -102,7 +102,8 @@ class Emulator(DeviceHooks):
         self._renderers: Dict[tuple, object] = {}
         self._stop = asyncio.Event()
         self._server = None
-        self._capture_log = open(config.capture_log, 'a') if config.capture_log else None
+        self._capture_log = (open(config.capture_log, 'a', buffering=1)
+                             if config.capture_log else None)
         self.serial = SerialConsole(self.core, config.serial_link) if config.serial_pty else None
         self.ready = asyncio.Event()
 
