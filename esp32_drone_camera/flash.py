@@ -1,4 +1,5 @@
-"""Build and upload the bundled camera firmware with PlatformIO.
+"""
+Build and upload the bundled camera firmware with PlatformIO.
 
 ``ros2 run esp32_drone_camera flash --port /dev/ttyACM0 --board <env>``, or
 ``python -m esp32_drone_camera.flash``. It runs
@@ -140,7 +141,8 @@ class Boards(NamedTuple):
 
 
 def read_boards(project_dir: str) -> Boards:
-    """Return the envs of a PlatformIO project and its default envs.
+    """
+    Return the envs of a PlatformIO project and its default envs.
 
     Raises FlashError if the project has no platformio.ini.
     """
@@ -191,7 +193,8 @@ def _is_writable(path: str) -> bool:
 
 
 def build_dir(src: str, log: Callable[[str], None]) -> str:
-    """Return a writable copy of the project ``src`` (``src`` itself if writable).
+    """
+    Return a writable copy of the project ``src`` (``src`` itself if writable).
 
     PlatformIO writes its build tree (.pio) into the project, which an installed
     share directory does not allow. The cache copy keeps .pio between runs so that
@@ -342,7 +345,8 @@ class Progress:
 
 
 def run_streaming(cmd: List[str], env: dict, on_line: Callable[[str], None]) -> int:
-    """Run ``cmd``, passing each output line to ``on_line``; return its exit code.
+    """
+    Run ``cmd``, passing each output line to ``on_line``; return its exit code.
 
     PlatformIO runs in its own session so that only we decide when it stops: on
     KeyboardInterrupt it is stopped (SIGINT, then SIGTERM, then SIGKILL) and the
@@ -475,7 +479,8 @@ def wait_port_free(port: str, timeout_s: float) -> List[Holder]:
 # --- camera node ----------------------------------------------------------------------------
 
 def set_serial_released(node: str, release: bool, timeout_s: float = RELEASE_TIMEOUT_S) -> str:
-    """Call ``<node>/release_serial`` (std_srvs/SetBool); return the node's message.
+    """
+    Call ``<node>/release_serial`` (std_srvs/SetBool); return the node's message.
 
     Raises FlashError when ROS 2 is unavailable, the service does not answer or refuses.
     """

@@ -9,9 +9,8 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 from esp32_drone_camera import flash
+import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -32,7 +31,7 @@ board = seeed_xiao_esp32s3
 
 # Prints what PlatformIO and esptool print, including a build-flags line that
 # echoes the secrets as `pio run -v` would, so the tests can check they are hidden.
-FAKE_PIO = r'''
+FAKE_PIO = r"""
 import json, os, signal, sys, time
 
 LOG = os.environ['FAKE_PIO_LOG']
@@ -75,7 +74,7 @@ if fail_at == 'upload':
 for pct in (0, 12, 25, 37, 50, 62, 75, 87, 100):
     sys.stdout.write('Writing at 0x%08x... (%d %%)\r' % (0x10000 + pct * 0x100, pct))
 print('\nHard resetting via RTS pin...')
-'''
+"""
 
 
 class FakePio:
@@ -388,7 +387,7 @@ def test_release_node_needs_rclpy(fake_pio, firmware, port, capsys, monkeypatch)
 
 
 # A camera node stand-in: holds the port and offers ~/release_serial like the real one.
-FAKE_CAMERA_NODE = '''
+FAKE_CAMERA_NODE = """
 import os, sys
 import rclpy
 from std_srvs.srv import SetBool
@@ -415,7 +414,7 @@ node = rclpy.create_node('esp32_drone_camera', namespace='/camera')
 node.create_service(SetBool, '~/release_serial', release_serial)
 print('ready', flush=True)
 rclpy.spin(node)
-'''
+"""
 
 
 def test_release_node_frees_the_port_and_takes_it_back(fake_pio, firmware, port, capsys,
