@@ -15,6 +15,7 @@ Exit codes: 0 success; 1 (or whatever PlatformIO returned) build or upload faile
 
 import argparse
 import configparser
+import contextlib
 import difflib
 import glob
 import importlib.util
@@ -391,8 +392,13 @@ def run_monitor(cmd: List[str], env: dict) -> int:
     try:
         return proc.wait()
     except KeyboardInterrupt:
-        # The monitor got the same Ctrl-C from the terminal; leaving it is not an error.
-        proc.wait()
+        # A Ctrl-C on the terminal reached the monitor too, a SIGTERM to us did not.
+        try:
+            proc.wait(timeout=2.0)
+        except subprocess.TimeoutExpired:
+            proc.terminate()
+            proc.wait()
+        # Leaving the monitor is how it always ends: not an error.
         return EXIT_OK
 
 
@@ -533,25 +539,30 @@ def _prepare(args: argparse.Namespace):
     return project, board, pio
 
 
-def _claim_port(args: argparse.Namespace) -> None:
-    """Make sure nobody else holds the port, asking the camera node if told to."""
-    if args.release_node:
-        _say(f'asking {args.release_node} to release {args.port}: '
-             + set_serial_released(args.release_node, True))
-    holders = wait_port_free(args.port, PORT_FREE_WAIT_S if args.release_node else 0.0)
-    if holders:
-        raise FlashError(EXIT_PORT_BUSY, busy_message(args.port, holders, args.release_node))
-
-
-def _give_back_port(args: argparse.Namespace) -> None:
+@contextlib.contextmanager
+def _released_by(node: str, port: str):
+    """Have the camera ``node`` (if any) let go of ``port`` inside the block."""
+    if not node:
+        yield
+        return
+    _say(f'asking {node} to release {port}: ' + set_serial_released(node, True))
     try:
-        _say(f'asking {args.release_node} to re-acquire {args.port}: '
-             + set_serial_released(args.release_node, False))
-    except FlashError as exc:
-        # The flash itself is done; its result stays the exit code.
-        print(f'flash: warning: {exc}\n  re-acquire by hand: ros2 service call '
-              f'{args.release_node}/{RELEASE_SERVICE} std_srvs/srv/SetBool "{{data: false}}"',
-              file=sys.stderr, flush=True)
+        yield
+    finally:
+        try:
+            _say(f'asking {node} to re-acquire {port}: ' + set_serial_released(node, False))
+        except FlashError as exc:
+            # The flash itself is over; its result stays the exit code.
+            print(f'flash: warning: {exc}\n  re-acquire by hand: ros2 service call '
+                  f'{node}/{RELEASE_SERVICE} std_srvs/srv/SetBool "{{data: false}}"',
+                  file=sys.stderr, flush=True)
+
+
+def _check_port_free(port: str, release_node: str) -> None:
+    # A node that was asked to release the port may take a moment to close it.
+    holders = wait_port_free(port, PORT_FREE_WAIT_S if release_node else 0.0)
+    if holders:
+        raise FlashError(EXIT_PORT_BUSY, busy_message(port, holders, release_node))
 
 
 def _flash(args: argparse.Namespace, project: str, board: str, pio: List[str]) -> int:
@@ -609,12 +620,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         with _SigtermAsInterrupt():
             if args.build_only:
                 return _flash(args, project, board, pio)
-            _claim_port(args)
-            try:
+            with _released_by(args.release_node, args.port):
+                _check_port_free(args.port, args.release_node)
                 return _flash(args, project, board, pio)
-            finally:
-                if args.release_node:
-                    _give_back_port(args)
     except FlashError as exc:
         print(f'flash: error: {exc}', file=sys.stderr, flush=True)
         return exc.code

@@ -417,8 +417,9 @@ rclpy.spin(node)
 """
 
 
-def test_release_node_frees_the_port_and_takes_it_back(fake_pio, firmware, port, capsys,
-                                                       monkeypatch, tmp_path):
+@pytest.fixture
+def camera_node(port, monkeypatch, tmp_path):
+    """Start the stand-in camera node on ``port``; yield (process, log of its calls)."""
     pytest.importorskip('rclpy')
     monkeypatch.setenv('ROS_DOMAIN_ID', str(random.randint(100, 200)))
     monkeypatch.setenv('ROS_AUTOMATIC_DISCOVERY_RANGE', 'LOCALHOST')
@@ -427,19 +428,37 @@ def test_release_node_frees_the_port_and_takes_it_back(fake_pio, firmware, port,
                              'camera_node'], stdout=subprocess.PIPE, text=True)
     try:
         assert node.stdout.readline().strip() == 'ready'
-        code, out, err = run_flash(capsys, '--firmware-dir', firmware, '--port', port,
-                                   '--release-node', '/camera/esp32_drone_camera')
-        # Back in the node's hands after the flash.
-        deadline = time.monotonic() + 5
-        while flash.port_holders(port) == [] and time.monotonic() < deadline:
-            time.sleep(0.1)
-        holders = flash.port_holders(port)
+        yield node, calls
     finally:
         node.kill()
         node.wait()
+
+
+def test_release_node_frees_the_port_and_takes_it_back(fake_pio, firmware, port, capsys,
+                                                       camera_node):
+    node, calls = camera_node
+    code, out, err = run_flash(capsys, '--firmware-dir', firmware, '--port', port,
+                               '--release-node', '/camera/esp32_drone_camera')
     assert code == 0, err
     assert calls.read_text().split() == ['True', 'False']
     assert len(fake_pio.calls()) == 1
     assert 'asking /camera/esp32_drone_camera to release' in out
-    assert 're-acquire' in out
-    assert [h.pid for h in holders] == [node.pid]
+    assert 'asking /camera/esp32_drone_camera to re-acquire' in out
+    # Back in the node's hands after the flash.
+    assert [h.pid for h in flash.port_holders(port)] == [node.pid]
+
+
+def test_release_node_takes_the_port_back_when_someone_else_holds_it(
+        fake_pio, firmware, port, capsys, camera_node):
+    _, calls = camera_node
+    other = _holder(port, 'minicom')
+    try:
+        code, _, err = run_flash(capsys, '--firmware-dir', firmware, '--port', port,
+                                 '--release-node', '/camera/esp32_drone_camera')
+    finally:
+        other.kill()
+        other.wait()
+    assert code == flash.EXIT_PORT_BUSY
+    assert f'pid {other.pid}:' in err
+    assert calls.read_text().split() == ['True', 'False']
+    assert fake_pio.calls() == []
