@@ -7,7 +7,6 @@ import signal
 import stat
 import subprocess
 import sys
-import time
 
 from esp32_drone_camera import flash
 import pytest
