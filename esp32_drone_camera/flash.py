@@ -512,6 +512,7 @@ def set_serial_released(node: str, release: bool, timeout_s: float = RELEASE_TIM
         executor = SingleThreadedExecutor(context=context)
         executor.add_node(ros_node)
         executor.spin_until_future_complete(future, timeout_sec=timeout_s)
+        executor.shutdown()
         response = future.result()
         if response is None or not response.success:
             why = response.message if response is not None else 'no answer'
@@ -539,18 +540,22 @@ def _prepare(args: argparse.Namespace):
     return project, board, pio
 
 
+def _quoted(message: str) -> str:
+    return f' ({message})' if message else ''
+
+
 @contextlib.contextmanager
 def _released_by(node: str, port: str):
     """Have the camera ``node`` (if any) let go of ``port`` inside the block."""
     if not node:
         yield
         return
-    _say(f'asking {node} to release {port}: ' + set_serial_released(node, True))
+    _say(f'{node} released {port}' + _quoted(set_serial_released(node, True)))
     try:
         yield
     finally:
         try:
-            _say(f'asking {node} to re-acquire {port}: ' + set_serial_released(node, False))
+            _say(f'{node} re-acquired {port}' + _quoted(set_serial_released(node, False)))
         except FlashError as exc:
             # The flash itself is over; its result stays the exit code.
             print(f'flash: warning: {exc}\n  re-acquire by hand: ros2 service call '

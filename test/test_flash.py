@@ -331,7 +331,7 @@ def test_secrets_reach_pio_but_are_never_echoed(fake_pio, firmware, port, capsys
 def test_short_password_is_refused(fake_pio, firmware, port):
     with pytest.raises(SystemExit) as exc:
         flash.main(['--firmware-dir', firmware, '--port', port, '--password', 'short'])
-    assert exc.value.code == 2
+    assert exc.value.code == flash.EXIT_USAGE == 2
     assert fake_pio.calls() == []
 
 
@@ -441,8 +441,8 @@ def test_release_node_frees_the_port_and_takes_it_back(fake_pio, firmware, port,
     assert code == 0, err
     assert calls.read_text().split() == ['True', 'False']
     assert len(fake_pio.calls()) == 1
-    assert 'asking /camera/esp32_drone_camera to release' in out
-    assert 'asking /camera/esp32_drone_camera to re-acquire' in out
+    assert f'[flash] /camera/esp32_drone_camera released {port} (released)' in out
+    assert f'[flash] /camera/esp32_drone_camera re-acquired {port} (acquired)' in out
     # Back in the node's hands after the flash.
     assert [h.pid for h in flash.port_holders(port)] == [node.pid]
 
