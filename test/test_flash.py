@@ -358,7 +358,9 @@ def test_read_only_firmware_is_built_in_a_cache_copy(fake_pio, firmware, port, c
     assert f'is read-only; building a copy in {copy}' in out
 
 
-def test_ctrl_c_stops_pio(fake_pio, firmware, port, monkeypatch):
+# SIGINT is Ctrl-C; SIGTERM is what ros2 launch escalates to.
+@pytest.mark.parametrize('stop_signal', [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_pio(fake_pio, firmware, port, monkeypatch, stop_signal):
     monkeypatch.setenv('FAKE_PIO_SLEEP', '30')
     proc = subprocess.Popen(
         [sys.executable, '-m', 'esp32_drone_camera.flash', '--firmware-dir', firmware,
@@ -366,7 +368,7 @@ def test_ctrl_c_stops_pio(fake_pio, firmware, port, monkeypatch):
     for line in proc.stdout:
         if line.startswith('Compiling'):
             break
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(stop_signal)
     _, err = proc.communicate(timeout=10)
     assert proc.returncode == flash.EXIT_INTERRUPTED == 130
     assert 'interrupted; PlatformIO stopped' in err
