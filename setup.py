@@ -1,7 +1,7 @@
 """ament_python package setup: installs the modules, executables and share/ data."""
 
-import os
 from glob import glob
+import os
 
 from setuptools import find_packages, setup
 

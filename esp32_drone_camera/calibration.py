@@ -1,4 +1,5 @@
-"""Camera calibration files in the camera_calibration_parsers YAML format.
+"""
+Camera calibration files in the camera_calibration_parsers YAML format.
 
 Reads and writes the same YAML that ``camera_calibration`` saves and
 ``camera_info_manager`` loads, resolves ``file://`` and ``package://`` URLs (with the
@@ -39,7 +40,7 @@ class Calibration:
 
     @property
     def calibrated(self) -> bool:
-        """False for an all-zero K (camera_info_manager's 'uncalibrated')."""
+        """Tell whether K is set (all zeros is camera_info_manager's 'uncalibrated')."""
         return any(self.k)
 
 
@@ -154,7 +155,8 @@ def save(path: str, calib: Calibration) -> None:
 
 
 def scale(calib: Calibration, width: int, height: int) -> Optional[Calibration]:
-    """Intrinsics for another resolution of the same sensor, or None if not derivable.
+    """
+    Intrinsics for another resolution of the same sensor, or None if not derivable.
 
     The OV2640 produces its smaller frame sizes by scaling the full field of view, so
     intrinsics scale linearly when the aspect ratio is the same. A different aspect

@@ -1,4 +1,5 @@
-"""The camera node: the drone's WebSocket stream in, ROS 2 images out.
+"""
+The camera node: the drone's WebSocket stream in, ROS 2 images out.
 
 Threads: the rclpy executor (services, parameters, timers) and the WebSocket link's
 asyncio loop (frames). A frame goes from the link straight to the publisher in the
@@ -14,14 +15,14 @@ import threading
 import time
 from typing import Optional
 
-import rclpy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+from rcl_interfaces.msg import SetParametersResult
+import rclpy
 from rclpy.callback_groups import MutuallyExclusiveCallbackGroup, ReentrantCallbackGroup
 from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor
 from rclpy.node import Node
-from rclpy.qos import (HistoryPolicy, QoSProfile, ReliabilityPolicy,
-                       qos_profile_sensor_data)
-from rcl_interfaces.msg import SetParametersResult
+from rclpy.qos import (HistoryPolicy, qos_profile_sensor_data, QoSProfile,
+                       ReliabilityPolicy)
 from sensor_msgs.msg import CameraInfo, CompressedImage
 from sensor_msgs.srv import SetCameraInfo
 from std_srvs.srv import SetBool, Trigger
@@ -33,7 +34,8 @@ from . import params as prm
 from . import ws_link
 from .clock_sync import ClockSync, Sample
 from .command_client import CommandClient, Reply
-from .protocol import FRAME_SIZE_BY_NAME, FRAME_SIZES, format_ping, parse_serial_line, parse_text
+from .protocol import (format_ping, FRAME_SIZE_BY_NAME, FRAME_SIZES, parse_serial_line,
+                       parse_text)
 from .serial_link import SerialLink
 
 NODE_NAME = 'esp32_drone_camera'
@@ -57,7 +59,7 @@ def calibration_to_msg(c: calib.Calibration, msg: CameraInfo) -> CameraInfo:
 
 
 def msg_to_calibration(msg: CameraInfo, name: str) -> calib.Calibration:
-    """The calibration a SetCameraInfo request carries."""
+    """Read the calibration a SetCameraInfo request carries."""
     return calib.Calibration(width=msg.width, height=msg.height, camera_name=name,
                              distortion_model=msg.distortion_model or 'plumb_bob',
                              d=list(msg.d), k=list(msg.k), r=list(msg.r), p=list(msg.p))
@@ -81,7 +83,7 @@ class CameraNode(Node, ws_link.LinkCallbacks):
 
         # Stream state (written by the link thread, read by the diagnostics timer).
         self.frames_published = 0
-        self.rejected = {reason: 0 for reason in fr.REASONS}
+        self.rejected = dict.fromkeys(fr.REASONS, 0)
         self.rejected_total = 0
         self.malformed_text = 0
         self.unknown_text = 0
@@ -476,6 +478,7 @@ class CameraNode(Node, ws_link.LinkCallbacks):
             serial_state=self.serial.state if self.serial else '',
             serial_detail=self.serial_detail, calibration_note=self.calibration_note,
             frame_size=FRAME_SIZES[size][0] if size is not None and 0 <= size < 8 else '',
+            stale_timeout=self.stale_timeout, stalls=self.link.stalls,
             extra_frames={'Capture stamps rejected as implausible': str(self.stamp_fallbacks)})
 
     def _publish_diagnostics(self) -> None:

@@ -24,7 +24,8 @@ class Sample(NamedTuple):
 
 
 class ClockSync:
-    """Keeps the best (smallest round trip) of the last ``window`` samples.
+    """
+    Keeps the best (smallest round trip) of the last ``window`` samples.
 
     The smallest round trip has the least room for asymmetric queueing delay, so its
     offset is the most trustworthy; a window lets the estimate follow clock drift.

@@ -1,4 +1,5 @@
-"""Correlates device commands with their replies, whatever link carried them.
+"""
+Correlates device commands with their replies, whatever link carried them.
 
 Each request gets a fresh id; the reply with that id completes the request's future.
 A request that gets no reply within its timeout fails with "device did not confirm",

@@ -1,4 +1,5 @@
-"""The command catalogue: one command set for the WebSocket and the serial console.
+"""
+The command catalogue: one command set for the WebSocket and the serial console.
 
 Shared by the emulator (which answers commands) and the node (which checks values
 before anything reaches the device). See docs/protocol.md, "Commands".
@@ -24,16 +25,17 @@ FAILED = 'failed'
 
 
 class Command(NamedTuple):
-    """A device command: its argument kind and where it may be sent.
+    """
+    A device command: its argument kind and where it may be sent.
 
-    arg is None (no argument), 'int' (with range), 'choice' (one of choices) or
+    arg is None (no argument), 'int' (with limits), 'choice' (one of choices) or
     'toggle' (optional on/off).
     """
 
     name: str
     summary: str
     arg: Optional[str] = None
-    range: Optional[Tuple[int, int]] = None
+    limits: Optional[Tuple[int, int]] = None
     choices: Tuple[str, ...] = ()
     serial_only: bool = False
 
@@ -78,7 +80,7 @@ def check_argument(command: Command, arg: Any) -> Any:
     if command.arg == 'int':
         if isinstance(arg, bool) or not isinstance(arg, int):
             raise ArgumentError(f'{command.name} takes an integer')
-        low, high = command.range
+        low, high = command.limits
         if not low <= arg <= high:
             raise ArgumentError(f'{command.name} must be {low}-{high}')
         return arg

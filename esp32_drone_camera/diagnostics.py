@@ -1,12 +1,13 @@
-"""Diagnostics in the diagnostic_updater style, built from plain data.
+"""
+Diagnostics in the diagnostic_updater style, built from plain data.
 
 The node collects a ``Snapshot`` once a second; ``build`` turns it into statuses named
 ``<node>: <task>`` with one hardware_id and levels that mean something. No ROS here:
 the node converts the result to diagnostic_msgs.
 """
 
-import dataclasses
 from collections import deque
+import dataclasses
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
 from . import ws_link
@@ -84,6 +85,8 @@ class Snapshot:
     serial_detail: str
     calibration_note: str
     frame_size: str = ''
+    stale_timeout: float = 2.0
+    stalls: int = 0
     extra_frames: Dict[str, str] = dataclasses.field(default_factory=dict)
 
 
@@ -97,10 +100,14 @@ def _fmt(value) -> str:
 
 def _connection(s: Snapshot) -> Status:
     values = [('URL', s.url), ('State', s.link_state), ('Detail', s.link_detail),
-              ('Connections made', str(s.connects)),
+              ('Connections made', str(s.connects)), ('Stalls detected', str(s.stalls)),
               ('Protocol', _fmt(s.protocol)), ('Firmware', s.firmware or 'n/a')]
     state = s.link_state
-    if state == ws_link.CONNECTED:
+    silent = s.since_last_frame_s
+    if state == ws_link.CONNECTED and not s.stopped_on_request and silent is not None \
+            and silent > s.stale_timeout:
+        level, message = ERROR, f'connected but no frames for {silent:.1f} s (stalled)'
+    elif state == ws_link.CONNECTED:
         level, message = OK, 'connected'
         if s.protocol == 1:
             message = 'connected (device speaks protocol v1: no commands, arrival stamps)'

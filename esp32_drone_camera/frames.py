@@ -1,4 +1,5 @@
-"""Frame validation and the APP4 per-frame metadata (docs/protocol.md).
+"""
+Frame validation and the APP4 per-frame metadata (docs/protocol.md).
 
 The checks look only at a few bytes at fixed offsets: the hot path must not walk
 the JPEG byte by byte.
@@ -68,7 +69,8 @@ def insert_metadata(jpeg: bytes, frame_size: int, quality: int, seq: int,
 
 
 def sequence_gap(previous: Optional[int], current: int) -> int:
-    """Frames missing between two sequence numbers (u32, wrapping).
+    """
+    Frames missing between two sequence numbers (u32, wrapping).
 
     A jump backwards (or a huge jump forwards) means the device restarted its
     counter, which is not a drop.

@@ -1,4 +1,5 @@
-"""A live one-line status of the camera node: ``make run`` shows it until Ctrl-C.
+"""
+A live one-line status of the camera node: ``make run`` shows it until Ctrl-C.
 
 Subscribes to the image topic and /diagnostics like any other ROS client would, so
 what it shows is what a user of the topics gets.
@@ -8,8 +9,8 @@ import argparse
 import sys
 import time
 
-import rclpy
 from diagnostic_msgs.msg import DiagnosticArray
+import rclpy
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import QoSProfile, ReliabilityPolicy
@@ -47,7 +48,7 @@ class Monitor(Node):
                 self.diag[task] = (status.message, {kv.key: kv.value for kv in status.values})
 
     def line(self) -> str:
-        """The status line."""
+        """Format the status line."""
         now = time.monotonic()
         fps = self._window_frames / max(1e-6, now - self._window_start)
         self._window_start, self._window_frames = now, 0

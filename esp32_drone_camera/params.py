@@ -12,12 +12,12 @@ DEFAULT_CAMERA_INFO_URL = 'package://esp32_drone_camera/config/ov2640_vga.yaml'
 
 
 class Param(NamedTuple):
-    """One parameter: default, description, optional range/choices, read-only flag."""
+    """One parameter: default, description, optional limits/choices, read-only flag."""
 
     name: str
     default: object
     description: str
-    range: Optional[Tuple[float, float]] = None
+    limits: Optional[Tuple[float, float]] = None
     choices: Tuple[str, ...] = ()
     read_only: bool = True
 
@@ -85,14 +85,14 @@ def descriptor(param: Param) -> ParameterDescriptor:
         d.type = ParameterType.PARAMETER_BOOL
     elif isinstance(default, int):
         d.type = ParameterType.PARAMETER_INTEGER
-        if param.range:
-            d.integer_range = [IntegerRange(from_value=int(param.range[0]),
-                                            to_value=int(param.range[1]), step=1)]
+        if param.limits:
+            d.integer_range = [IntegerRange(from_value=int(param.limits[0]),
+                                            to_value=int(param.limits[1]), step=1)]
     elif isinstance(default, float):
         d.type = ParameterType.PARAMETER_DOUBLE
-        if param.range:
+        if param.limits:
             d.floating_point_range = [FloatingPointRange(
-                from_value=float(param.range[0]), to_value=float(param.range[1]), step=0.0)]
+                from_value=float(param.limits[0]), to_value=float(param.limits[1]), step=0.0)]
     else:
         d.type = ParameterType.PARAMETER_STRING
         if param.choices:

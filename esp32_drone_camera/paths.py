@@ -7,7 +7,8 @@ _SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def share_dir() -> str:
-    """Return the package's share directory (or the source checkout's root).
+    """
+    Return the package's share directory (or the source checkout's root).
 
     A colcon or pip install puts the data files under ``share/esp32_drone_camera``
     and registers them in the ament index; an editable checkout has them in place.
@@ -22,5 +23,5 @@ def share_dir() -> str:
 
 
 def data_path(*parts: str) -> str:
-    """Return the path of a data file, e.g. ``data_path('config', 'camera.yaml')``."""
+    """Return the path of a data file below the share directory."""
     return os.path.join(share_dir(), *parts)

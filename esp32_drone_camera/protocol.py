@@ -1,4 +1,5 @@
-"""Sans-I/O codec of the camera's WebSocket and serial protocol (docs/protocol.md).
+"""
+Sans-I/O codec of the camera's WebSocket and serial protocol (docs/protocol.md).
 
 Pure functions only: no sockets, no threads, no ROS. The WebSocket link, the serial
 link, the node and the emulator all go through this module, so the protocol is
@@ -60,7 +61,8 @@ _OPTIONAL = {
 
 
 class Message(NamedTuple):
-    """A classified device text message.
+    """
+    A classified device text message.
 
     kind is one of welcome, status, reply, pong, pong_v1, test, invalid, unknown;
     fields holds the parsed JSON object (empty for pong_v1, invalid and unknown);

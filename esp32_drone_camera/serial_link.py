@@ -1,4 +1,5 @@
-"""The USB serial link to the camera (pyserial), in its own thread.
+"""
+The USB serial link to the camera (pyserial), in its own thread.
 
 Reads lines and hands them to a callback; writes command lines. When the port
 vanishes (USB unplugged) it closes it and tries again every ``retry_interval`` until
@@ -53,7 +54,7 @@ class SerialLink:
 
     @property
     def is_open(self) -> bool:
-        """True while the port is open."""
+        """Tell whether the port is open."""
         return self.state == OPEN
 
     def release(self) -> None:

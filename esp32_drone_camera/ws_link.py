@@ -1,4 +1,5 @@
-"""The WebSocket link to the camera: asyncio in its own thread, never blocking ROS.
+"""
+The WebSocket link to the camera: asyncio in its own thread, never blocking ROS.
 
 It connects with the ``websockets`` library (per-message deflate off: the device sends
 JPEG and does not speak deflate), hands every message to callbacks in this thread,
@@ -31,17 +32,18 @@ class LinkCallbacks:
     """What the link reports; called in the link's thread, so keep them short."""
 
     def on_frame(self, data: bytes, arrival_ns: int) -> None:
-        """A binary message arrived."""
+        """Handle a binary message."""
 
     def on_text(self, text: str, arrival_ns: int) -> None:
-        """A text message arrived."""
+        """Handle a text message."""
 
     def on_state(self, state: str, detail: str) -> None:
-        """The link changed state; detail says why."""
+        """Handle a change of link state; detail says why."""
 
 
 def backoff_delay(attempt: int, low: float, high: float, rng=random.random) -> float:
-    """Exponential back-off with jitter: uniform in [d/2, d], d = min(high, low*2^attempt).
+    """
+    Exponential back-off with jitter: uniform in [d/2, d], d = min(high, low*2^attempt).
 
     The jitter keeps several nodes (or a node and the web page) from retrying in step.
     """
@@ -68,6 +70,7 @@ class WebSocketLink:
         self.max_message = max_message
         self.expect_frames = expect_frames
         self.connects = 0
+        self.stalls = 0
         self.state = STOPPED
         self._ws = None
         self._loop: Optional[asyncio.AbstractEventLoop] = None
@@ -97,7 +100,7 @@ class WebSocketLink:
 
     @property
     def connected(self) -> bool:
-        """True while a WebSocket connection is open."""
+        """Tell whether a WebSocket connection is open."""
         return self.state == CONNECTED
 
     def send_text(self, text: str) -> bool:
@@ -161,6 +164,9 @@ class WebSocketLink:
             except (OSError, asyncio.TimeoutError, WebSocketException) as exc:
                 self._set_state(DISCONNECTED, _describe(exc))
                 attempt += 1
+            except Exception as exc:  # noqa: BLE001 - a bug here must not end the stream
+                self._set_state(DISCONNECTED, f'internal error: {exc!r}')
+                attempt += 1
             delay = max(delay_floor, backoff_delay(attempt, self.backoff_min, self.backoff_max))
             await asyncio.sleep(delay)
 
@@ -192,13 +198,12 @@ class WebSocketLink:
             finally:
                 watchdog.cancel()
                 self._ws = None
-            close = ws.close_rcvd
             if self.state == STALLED:
                 return got_frames
             detail = 'connection closed'
-            if close is not None:
-                detail = f'device closed the connection ({close.code} {close.reason})'.strip()
-            self._set_state(DISCONNECTED, detail)
+            if ws.close_code is not None:
+                detail = f'device closed the connection ({ws.close_code} {ws.close_reason})'
+            self._set_state(DISCONNECTED, detail.strip())
             return got_frames
 
     async def _watchdog(self, ws) -> None:
@@ -212,6 +217,7 @@ class WebSocketLink:
                 continue
             silent = time.monotonic() - self._last_frame
             if silent > self.stale_timeout:
+                self.stalls += 1
                 self._set_state(STALLED, f'no frames for {silent:.1f} s')
                 await ws.close(1001, 'stream stalled')
                 return

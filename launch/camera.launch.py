@@ -1,9 +1,11 @@
-"""Launch the camera node, optionally with the bundled device emulator.
+"""
+Launch the camera node, optionally with the bundled device emulator.
 
-  ros2 launch esp32_drone_camera camera.launch.py
-  ros2 launch esp32_drone_camera camera.launch.py emulate:=true
-  ros2 launch esp32_drone_camera camera.launch.py device_url:=ws://192.168.4.1:8080 \
-      namespace:=drone/camera serial_port:=/dev/ttyACM0
+Examples::
+
+    ros2 launch esp32_drone_camera camera.launch.py
+    ros2 launch esp32_drone_camera camera.launch.py emulate:=true
+    ros2 launch esp32_drone_camera camera.launch.py namespace:=drone/camera
 """
 
 from launch import LaunchDescription

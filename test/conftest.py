@@ -149,7 +149,7 @@ def rclpy_context():
 
 @pytest.fixture
 def probe(rclpy_context):
-    """A probe watching /camera."""
+    """Watch /camera with a probe node."""
     p = Probe()
     yield p
     p.close()
@@ -157,7 +157,7 @@ def probe(rclpy_context):
 
 @pytest.fixture
 def procs():
-    """Processes started by a test; stopped (and their output shown) afterwards."""
+    """Collect processes started by a test; stop them afterwards."""
     started = []
     yield started
     for proc in reversed(started):

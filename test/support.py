@@ -1,9 +1,11 @@
-"""Test support: real processes (emulator, camera node) and an rclpy probe node.
+"""
+Test support: real processes (emulator, camera node) and an rclpy probe node.
 
 Nothing here mocks ROS: the node runs in its own process, the probe subscribes over
 real DDS in the test process, on a DDS domain of its own.
 """
 
+from collections import deque
 import os
 import signal
 import socket
@@ -11,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections import deque
 from typing import Callable, List, Optional
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -19,7 +20,7 @@ PY = sys.executable
 
 
 def free_port() -> int:
-    """A TCP port nobody listens on right now."""
+    """Return a TCP port nobody listens on right now."""
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
@@ -102,7 +103,7 @@ class Emulator(Proc):
 
     @property
     def serial_path(self) -> str:
-        """The pty of its serial console (started with --serial-pty)."""
+        """Return the pty of its serial console (started with --serial-pty)."""
         return self.wait_line('SERIAL PTY').split()[-1]
 
 

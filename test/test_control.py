@@ -6,14 +6,12 @@ import os
 import signal
 import time
 
+from esp32_drone_camera import calibration as calib
+from esp32_drone_camera import frames
 import pytest
-from rcl_interfaces.srv import GetParameters  # noqa: F401 - loads the type support early
 from sensor_msgs.msg import CameraInfo
 from sensor_msgs.srv import SetCameraInfo
 from std_srvs.srv import SetBool, Trigger
-
-from esp32_drone_camera import calibration as calib
-from esp32_drone_camera import frames
 from support import CameraNode, Emulator, wait_for
 
 pytestmark = pytest.mark.ros
@@ -236,10 +234,10 @@ def test_serial_log_lines_and_low_memory_warning(probe, procs):
         probe.diag('device')
     assert probe.diag('device')[0] == 1
     assert wait_for(lambda: 'device: [WARNING] Low memory detected' in node.output, 5)
-    assert '[WARN]' in next(l for l in node.lines if 'Low memory detected' in l)
+    assert '[WARN]' in next(line for line in node.lines if 'Low memory detected' in line)
 
 
-README_CLIENT = '''
+README_CLIENT = """
 import asyncio
 import websockets
 import numpy as np
@@ -280,7 +278,7 @@ class ESP32CameraStream:
 
     def start(self):
         asyncio.run(self.stream_handler())
-'''
+"""
 
 
 def test_readme_python_client_still_works(tmp_path):

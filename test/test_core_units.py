@@ -5,13 +5,12 @@ import json
 import os
 import threading
 
-import pytest
-
 from esp32_drone_camera import calibration as calib
 from esp32_drone_camera import diagnostics as diag
 from esp32_drone_camera import frames, protocol, ws_link
-from esp32_drone_camera.command_client import NO_TRANSPORT, NOT_CONFIRMED, CommandClient
+from esp32_drone_camera.command_client import CommandClient, NO_TRANSPORT, NOT_CONFIRMED
 from esp32_drone_camera.paths import data_path
+import pytest
 
 
 def test_default_calibration_loads_and_round_trips(tmp_path):
@@ -56,16 +55,17 @@ def test_calibration_scales_with_frame_size():
 
 
 def snapshot(**over):
-    base = dict(node_name='esp32_drone_camera', hardware_id='hw', url='ws://x',
-                link_state=ws_link.CONNECTED, link_detail='', connects=1, protocol=2,
-                firmware='2.2.0', stopped_on_request=False, rate=20.0, rate_events=100,
-                rate_window_s=5.0, expected_fps=20.0, fps_tolerance=0.3,
-                frames_published=100, rejected={r: 0 for r in frames.REASONS},
-                rejected_in_window=0, malformed_text=0, unknown_text=0, device_drops=0,
-                since_last_frame_s=0.05, rtt_ms=1.0, clock_offset_ms=5.0,
-                timestamp_source='device capture time', device_status={'heap': 180000},
-                device_status_age_s=0.5, low_memory_bytes=None, low_memory_age_s=None,
-                serial_port='', serial_state='', serial_detail='', calibration_note='')
+    base = {'node_name': 'esp32_drone_camera', 'hardware_id': 'hw', 'url': 'ws://x',
+            'link_state': ws_link.CONNECTED, 'link_detail': '', 'connects': 1, 'protocol': 2,
+            'firmware': '2.2.0', 'stopped_on_request': False, 'rate': 20.0,
+            'rate_events': 100, 'rate_window_s': 5.0, 'expected_fps': 20.0,
+            'fps_tolerance': 0.3, 'frames_published': 100,
+            'rejected': dict.fromkeys(frames.REASONS, 0), 'rejected_in_window': 0,
+            'malformed_text': 0, 'unknown_text': 0, 'device_drops': 0,
+            'since_last_frame_s': 0.05, 'rtt_ms': 1.0, 'clock_offset_ms': 5.0,
+            'timestamp_source': 'device capture time', 'device_status': {'heap': 180000},
+            'device_status_age_s': 0.5, 'low_memory_bytes': None, 'low_memory_age_s': None,
+            'serial_port': '', 'serial_state': '', 'serial_detail': '', 'calibration_note': ''}
     base.update(over)
     return diag.Snapshot(**base)
 
@@ -86,6 +86,7 @@ def test_diagnostics_healthy_stream_is_ok():
     ({'link_state': ws_link.DEVICE_FULL, 'link_detail': 'max clients (3) reached'},
      'connection', diag.ERROR, 'device full'),
     ({'link_state': ws_link.STALLED}, 'connection', diag.ERROR, 'stalled'),
+    ({'since_last_frame_s': 3.0}, 'connection', diag.ERROR, 'no frames for 3.0 s'),
     ({'link_state': ws_link.DISCONNECTED, 'link_detail': 'connection refused'},
      'connection', diag.ERROR, 'connection refused'),
     ({'rate': 5.0}, 'image_raw/compressed topic status', diag.WARN, 'too low'),

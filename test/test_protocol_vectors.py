@@ -3,10 +3,9 @@
 import json
 import os
 
-import pytest
-
 from esp32_drone_camera import clock_sync, frames, protocol
 from esp32_drone_camera.emulator.device import DeviceCore
+import pytest
 
 VECTORS = os.path.join(os.path.dirname(__file__), 'vectors')
 

@@ -1,4 +1,5 @@
-"""The emulated device's state and command handling, free of I/O.
+"""
+The emulated device's state and command handling, free of I/O.
 
 This mirrors the firmware's portable core (firmware/lib/camera_core): the same
 commands, replies and errors, checked against the same test vectors. The server
@@ -12,8 +13,8 @@ import time
 from typing import Any, Callable, Optional, Tuple
 
 from .. import commands as cmds
-from ..protocol import (FIRMWARE_VERSION, FRAME_SIZE_BY_NAME, MAX_CLIENTS, MAX_ID_CHARS,
-                        MAX_TEXT_BYTES, PROTOCOL_VERSION, WELCOME_TEXT, loads_strict)
+from ..protocol import (FIRMWARE_VERSION, FRAME_SIZE_BY_NAME, loads_strict, MAX_CLIENTS,
+                        MAX_ID_CHARS, MAX_TEXT_BYTES, PROTOCOL_VERSION, WELCOME_TEXT)
 
 
 class DeviceHooks:
@@ -34,7 +35,7 @@ class DeviceHooks:
         return []
 
     def server_stats(self) -> dict:
-        """WebSocket server counters: messages_sent, frames_skipped, rejected."""
+        """Return the server counters: messages_sent, frames_skipped, rejected."""
         return {'messages_sent': 0, 'frames_skipped': 0, 'rejected': 0}
 
 
@@ -78,7 +79,7 @@ class DeviceCore:
 
     # -- messages ---------------------------------------------------------------
     def welcome(self, legacy: bool = False) -> dict:
-        """The welcome message (README-only form when ``legacy``)."""
+        """Return the welcome message (README-only form when ``legacy``)."""
         msg = {'type': 'welcome', 'message': WELCOME_TEXT}
         if not legacy:
             _, width, height = self.size
@@ -90,7 +91,7 @@ class DeviceCore:
         return msg
 
     def status_fields(self, clients: int, drops: int = 0) -> dict:
-        """The status fields (README's plus v2's) for one client."""
+        """Return the status fields (README's plus v2's) for one client."""
         uptime = self.uptime_us()
         return {'frame': self.frames, 'fps': round(self.fps, 1), 'timestamp': uptime // 1000,
                 'heap': self.heap, 'clients': clients, 'heap_min': self.heap_min,
@@ -99,7 +100,7 @@ class DeviceCore:
                 'uptime_us': uptime}
 
     def status(self, clients: int, drops: int = 0, legacy: bool = False) -> dict:
-        """The periodic status message."""
+        """Return the periodic status message."""
         fields = self.status_fields(clients, drops)
         if legacy:
             fields = {k: fields[k] for k in ('frame', 'fps', 'timestamp', 'heap', 'clients')}

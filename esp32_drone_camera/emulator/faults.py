@@ -21,7 +21,7 @@ class FaultPlan:
         self.faults = tuple(faults)
         self.interval = max(1, interval)
         self._next = 0
-        self.injected = {name: 0 for name in ALL_FAULTS}
+        self.injected = dict.fromkeys(ALL_FAULTS, 0)
 
     def pick(self, frame_number: int) -> Optional[str]:
         """Return the fault to inject at this frame, if any."""
@@ -52,5 +52,5 @@ def corrupt_frame(fault: str, jpeg: bytes) -> bytes:
 
 
 def malformed_text(index: int) -> str:
-    """A text message the node must count and skip."""
+    """Return a text message the node must count and skip."""
     return MALFORMED_TEXTS[index % len(MALFORMED_TEXTS)]

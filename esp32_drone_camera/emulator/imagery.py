@@ -1,4 +1,5 @@
-"""Synthetic camera frames: real JPEGs with moving content and a visible frame number.
+"""
+Synthetic camera frames: real JPEGs with moving content and a visible frame number.
 
 Rendering a VGA frame with Pillow takes a few milliseconds, fine at 20 fps. For
 benchmarks the emulator can instead cycle through a set of pre-encoded frames so it

@@ -1,4 +1,5 @@
-"""The emulated USB serial console on a pseudo-terminal.
+"""
+The emulated USB serial console on a pseudo-terminal.
 
 A line starting with ``{`` is a JSON command answered with one JSON reply line; any
 other line is a command typed by a person and gets readable text. The console also
@@ -37,7 +38,7 @@ class SerialConsole:
         self._discarding = False
         self._last_low_memory = 0.0
 
-    def open(self) -> str:
+    def plug(self) -> str:
         """Create the pty, publish its path (and symlink), print the banner."""
         self.master, self.slave = os.openpty()
         tty.setraw(self.master)
@@ -55,7 +56,7 @@ class SerialConsole:
             self.write_line(line.format(heap_kb=self.core.heap // 1024))
         return self.path
 
-    def close(self) -> None:
+    def unplug(self) -> None:
         """Unplug: the node's port read fails, as when the USB cable is pulled."""
         if self.master is None:
             return
@@ -70,9 +71,9 @@ class SerialConsole:
     def toggle_plug(self) -> None:
         """Unplug when plugged, replug (new pty, same symlink) when unplugged."""
         if self.master is None:
-            self.open()
+            self.plug()
         else:
-            self.close()
+            self.unplug()
 
     def write_line(self, text: str) -> None:
         """Write one line to the host; dropped when unplugged or the host is not reading."""

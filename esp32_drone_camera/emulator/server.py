@@ -1,4 +1,5 @@
-"""The emulated camera: one port serving the web page and the WebSocket stream.
+"""
+The emulated camera: one port serving the web page and the WebSocket stream.
 
 Behaves like the firmware (docs/protocol.md): welcome and 1 Hz status JSON, JPEG
 frames with APP4 metadata, PING/PONG and clock-sync PING, commands with replies, at
@@ -15,19 +16,19 @@ import signal
 import time
 from typing import Dict, List, Optional
 
-from websockets.asyncio.server import ServerConnection, serve
+from websockets.asyncio.server import serve, ServerConnection
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Response
 
 from .device import DeviceCore, DeviceHooks
-from .faults import FRAME_FAULTS, FaultPlan, corrupt_frame, malformed_text
+from .faults import corrupt_frame, FaultPlan, FRAME_FAULTS, malformed_text
 from .imagery import FrameRenderer
 from .serial_console import SerialConsole
 from .. import commands as cmds
 from ..frames import insert_metadata
 from ..paths import data_path
-from ..protocol import (MAX_CLIENTS, REJECT_HEADER, REJECT_MAX_CLIENTS, parse_ping)
+from ..protocol import MAX_CLIENTS, parse_ping, REJECT_HEADER, REJECT_MAX_CLIENTS
 
 PLACEHOLDER_PAGE = (b'<!doctype html><html><title>ESP32-S3 camera</title>'
                     b'<p>Emulated camera: firmware/web/index.html is missing.</p></html>')
@@ -75,7 +76,7 @@ class Client:
 
     @property
     def busy(self) -> bool:
-        """True while the last frame is queued, being sent or still in the socket buffer."""
+        """Tell whether the last frame is queued, being sent or still in the socket buffer."""
         transport = self.ws.transport
         return self.in_flight or self.slot is not None or (
             transport is not None and transport.get_write_buffer_size() > WRITE_HIGH_WATER)
@@ -113,7 +114,8 @@ class Emulator(DeviceHooks):
         source = self._renderers.get(key)
         if source is None:
             renderer = FrameRenderer(*key)
-            source = renderer.pre_encode(self.cfg.pre_encoded) if self.cfg.pre_encoded else renderer
+            count = self.cfg.pre_encoded
+            source = renderer.pre_encode(count) if count else renderer
             self._renderers = {key: source}  # keep only the current setting's cache
         return source
 
@@ -287,7 +289,7 @@ class Emulator(DeviceHooks):
                 0.05, lambda w=ws: asyncio.ensure_future(w.close(1012, 'camera reset')))
 
     def set_server_running(self, running: bool) -> None:
-        """webstop drops clients and refuses new ones until webstart."""
+        """Drop clients on webstop; new ones are refused until webstart."""
         if not running:
             for ws in list(self.clients):
                 asyncio.ensure_future(ws.close(1001, 'server stopped'))
@@ -328,7 +330,7 @@ class Emulator(DeviceHooks):
             tasks = [asyncio.ensure_future(self._frame_loop()),
                      asyncio.ensure_future(self._status_loop())]
             if self.serial:
-                self.serial.open()
+                self.serial.plug()
             if self.cfg.stall_after is not None:
                 asyncio.get_running_loop().call_later(
                     self.cfg.stall_after, self.stall, self.cfg.stall_for)
@@ -341,7 +343,7 @@ class Emulator(DeviceHooks):
                 for task in tasks:
                     task.cancel()
                 if self.serial:
-                    self.serial.close()
+                    self.serial.unplug()
                 if self._capture_log:
                     self._capture_log.close()
 

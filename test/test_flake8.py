@@ -1,0 +1,13 @@
+"""ament's flake8 check (the ROS 2 style) over the package, launch files, tests and bench."""
+
+from ament_flake8.main import main_with_errors
+import pytest
+
+PATHS = ['esp32_drone_camera', 'launch', 'test', 'bench', 'setup.py']
+
+
+@pytest.mark.flake8
+@pytest.mark.linter
+def test_flake8():
+    rc, errors = main_with_errors(argv=PATHS + ['--exclude', 'test/fake_launch'])
+    assert rc == 0, f'Found {len(errors)} code style errors / warnings:\n' + '\n'.join(errors)
