@@ -23,7 +23,7 @@ from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor
 from rclpy.node import Node
 from rclpy.qos import (HistoryPolicy, qos_profile_sensor_data, QoSProfile,
                        ReliabilityPolicy)
-from sensor_msgs.msg import CameraInfo, CompressedImage
+from sensor_msgs.msg import CameraInfo, CompressedImage, Image
 from sensor_msgs.srv import SetCameraInfo
 from std_srvs.srv import SetBool, Trigger
 
@@ -36,6 +36,7 @@ from .clock_sync import ClockSync, Sample
 from .command_client import CommandClient, Reply
 from .protocol import (format_ping, FRAME_SIZE_BY_NAME, FRAME_SIZES, parse_serial_line,
                        parse_text)
+from .raw_images import RawImagePublisher
 from .serial_link import SerialLink
 
 NODE_NAME = 'esp32_drone_camera'
@@ -114,6 +115,9 @@ class CameraNode(Node, ws_link.LinkCallbacks):
         self.create_timer(1.0, self._publish_diagnostics, callback_group=self._diag_group)
         self.create_timer(self._p('ping_interval'), self._send_ping,
                           callback_group=self._diag_group)
+        if self.raw is not None and self._p('publish_raw') == 'lazy':
+            # Polled off the frame path: the hot path reads one boolean.
+            self.create_timer(0.2, self._update_raw_wanted, callback_group=self._diag_group)
         self.add_on_set_parameters_callback(self._on_set_parameters)
 
         self.link = ws_link.WebSocketLink(
@@ -174,6 +178,14 @@ class CameraNode(Node, ws_link.LinkCallbacks):
         self._image.header.frame_id = self._p('frame_id')
         self._info = CameraInfo()
         self._info.header = self._image.header
+        # image_raw: decoded in a worker, and (lazy) only while someone subscribes.
+        self.raw: Optional[RawImagePublisher] = None
+        self.raw_wanted = False
+        mode = self._p('publish_raw')
+        if mode != 'never':
+            self.raw = RawImagePublisher(self.create_publisher(Image, 'image_raw', qos),
+                                         self._p('frame_id'))
+            self.raw_wanted = mode == 'always'
 
     def _load_calibration(self) -> None:
         name = self._p('camera_name')
@@ -271,6 +283,8 @@ class CameraNode(Node, ws_link.LinkCallbacks):
         image.data = data
         self._image_pub.publish(image)
         self._info_pub.publish(self._info)
+        if self.raw_wanted:
+            self.raw.offer(data, stamp.sec, stamp.nanosec)
         self.frames_published += 1
         self._last_frame_mono = time.monotonic()
 
@@ -344,6 +358,9 @@ class CameraNode(Node, ws_link.LinkCallbacks):
         status = self.device_status
         streaming = status.get('streaming', True) if status else True
         return streaming and not self.stopped_on_request
+
+    def _update_raw_wanted(self) -> None:
+        self.raw_wanted = self.raw.publisher_subscriptions() > 0
 
     def _send_ping(self) -> None:
         if not self.link.connected:
@@ -479,7 +496,8 @@ class CameraNode(Node, ws_link.LinkCallbacks):
             serial_detail=self.serial_detail, calibration_note=self.calibration_note,
             frame_size=FRAME_SIZES[size][0] if size is not None and 0 <= size < 8 else '',
             stale_timeout=self.stale_timeout, stalls=self.link.stalls,
-            extra_frames={'Capture stamps rejected as implausible': str(self.stamp_fallbacks)})
+            extra_frames={'Capture stamps rejected as implausible': str(self.stamp_fallbacks),
+                          **(self.raw.stats() if self.raw else {})})
 
     def _publish_diagnostics(self) -> None:
         array = DiagnosticArray()
@@ -494,6 +512,8 @@ class CameraNode(Node, ws_link.LinkCallbacks):
     def shutdown(self) -> None:
         """Stop the links (bounded time)."""
         self.link.stop()
+        if self.raw is not None:
+            self.raw.close()
         if self.serial is not None:
             self.serial.stop()
 

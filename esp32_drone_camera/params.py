@@ -68,6 +68,9 @@ PARAMS = (
     Param('jpeg_quality', 12, 'Device JPEG quality, 0-63 (lower is better and bigger).',
           QUALITY_RANGE, read_only=False),
     Param('frame_size', 'VGA', 'Device frame size.', choices=FRAME_SIZE_NAMES, read_only=False),
+    Param('publish_raw', 'lazy', 'Decoded image_raw (sensor_msgs/Image): lazy decodes only '
+          'while image_raw has subscribers, always, or never.',
+          choices=('lazy', 'always', 'never')),
     Param('target_fps', 20, 'Device target frame rate; also the rate diagnostics expect.',
           FPS_RANGE, read_only=False),
 )

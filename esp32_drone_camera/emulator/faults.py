@@ -3,7 +3,7 @@
 import os
 from typing import Optional
 
-FRAME_FAULTS = ('truncated', 'garbage', 'oversize')
+FRAME_FAULTS = ('truncated', 'garbage', 'oversize', 'undecodable')
 TEXT_FAULTS = ('badjson',)
 ALL_FAULTS = FRAME_FAULTS + TEXT_FAULTS
 OVERSIZE_BYTES = 300 * 1024  # above the node's default maximum, below its hard limit
@@ -39,6 +39,9 @@ def corrupt_frame(fault: str, jpeg: bytes) -> bytes:
         return jpeg[:len(jpeg) // 2]  # SOI present, EOI missing: a cut-off transfer
     if fault == 'garbage':
         return os.urandom(len(jpeg))
+    if fault == 'undecodable':
+        # Passes the node's marker checks (SOI ... EOI) but is no JPEG inside.
+        return jpeg[:2] + os.urandom(len(jpeg) - 4) + jpeg[-2:]
     if fault == 'oversize':
         padding = OVERSIZE_BYTES - len(jpeg) + 1
         # A COM segment holds at most 65533 bytes; stack as many as needed.

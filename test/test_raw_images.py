@@ -1,0 +1,129 @@
+"""image_raw: lazy decoding off the frame path (real processes, real DDS)."""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import cv2
+from esp32_drone_camera import frames
+from esp32_drone_camera.raw_images import decode, DecodeError
+import numpy as np
+import pytest
+from rclpy.qos import QoSProfile, ReliabilityPolicy
+from sensor_msgs.msg import Image
+from support import CameraNode, Emulator, ROOT, wait_for
+
+pytestmark = pytest.mark.ros
+
+
+def raw_values(probe):
+    return probe.diag('frames')[2]
+
+
+def test_decode_matches_opencv_and_rejects_garbage():
+    from esp32_drone_camera.emulator.imagery import FrameRenderer
+    jpeg = FrameRenderer().render(7)
+    pixels, encoding = decode(jpeg)
+    reference = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+    assert encoding == 'bgr8' and pixels.shape == (480, 640, 3)
+    assert np.array_equal(pixels, reference)
+    gray, encoding = decode(cv2.imencode('.jpg', reference[:, :, 0])[1].tobytes())
+    assert encoding == 'mono8' and gray.shape == (480, 640)
+    with pytest.raises(DecodeError):
+        decode(b'\xff\xd8' + os.urandom(500) + b'\xff\xd9')
+
+
+def test_no_decoding_without_a_subscriber_then_pixels_and_headers_match(probe, procs):
+    emu = Emulator('--faults', 'undecodable', '--fault-interval', '4')
+    procs.append(emu)
+    procs.append(CameraNode(emu.url))
+    assert probe.wait_frames(40, 20)
+    assert probe.wait_diag('frames', lambda d: int(d[2]['Frames published']) > 40)
+    values = raw_values(probe)
+    assert values['Raw frames decoded'] == '0' and values['Raw frames undecodable'] == '0', \
+        'decoded while nobody subscribed to image_raw'
+
+    raws = []
+    qos = QoSProfile(depth=50, reliability=ReliabilityPolicy.RELIABLE)
+    sub = probe.node.create_subscription(Image, '/camera/image_raw', raws.append, qos)
+    try:
+        assert wait_for(lambda: len(raws) >= 20, 15), 'no image_raw'
+        compressed = {img[1]: img for img in list(probe.images)}
+        matched = 0
+        for raw in raws[-15:]:
+            stamp = raw.header.stamp.sec * 1_000_000_000 + raw.header.stamp.nanosec
+            assert stamp in compressed, 'image_raw header does not match a compressed frame'
+            data, _, frame_id, _, _ = compressed[stamp]
+            assert raw.header.frame_id == frame_id
+            assert (raw.width, raw.height, raw.encoding, raw.step) == (640, 480, 'bgr8', 1920)
+            reference = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+            assert np.array_equal(np.frombuffer(bytes(raw.data), np.uint8).reshape(480, 640, 3),
+                                  reference)
+            matched += 1
+        assert matched == 15
+        assert probe.wait_diag('frames', lambda d: int(d[2]['Raw frames undecodable']) > 0, 5)
+    finally:
+        probe.node.destroy_subscription(sub)
+    # Subscriber gone: decoding stops again.
+    time.sleep(1.5)
+    before = int(raw_values(probe)['Raw frames decoded'])
+    time.sleep(2.5)
+    assert int(raw_values(probe)['Raw frames decoded']) == before
+
+
+SLOW_SUBSCRIBER = """
+import time, rclpy
+from rclpy.qos import QoSProfile, ReliabilityPolicy
+from sensor_msgs.msg import Image
+rclpy.init()
+node = rclpy.create_node('slow_raw_subscriber')
+def slow(msg):
+    print('raw', flush=True)
+    time.sleep(0.5)
+node.create_subscription(Image, '/camera/image_raw', slow,
+                         QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE))
+try:
+    rclpy.spin(node)
+except Exception:
+    pass
+"""
+
+
+def test_slow_raw_subscriber_does_not_delay_the_compressed_stream(probe, procs):
+    emu = Emulator()
+    procs.append(emu)
+    procs.append(CameraNode(emu.url, timestamp_source='arrival'))
+    assert probe.wait_frames(20, 20)
+
+    def window_stats(seconds):
+        start = probe.frame_count()
+        time.sleep(seconds)
+        images = list(probe.images)[start:]
+        lat = sorted((recv - stamp) / 1e6 for _, stamp, _, _, recv in images)
+        return len(images) / seconds, lat[len(lat) // 2], lat[int(len(lat) * 0.95)]
+    rate0, p50_0, p95_0 = window_stats(3)
+    slow = subprocess.Popen([sys.executable, '-c', SLOW_SUBSCRIBER], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    got_raw = threading.Event()
+    threading.Thread(target=lambda: slow.stdout.readline() and got_raw.set(),
+                     daemon=True).start()
+    try:
+        assert got_raw.wait(15), 'the slow subscriber got no image_raw'
+        rate1, p50_1, p95_1 = window_stats(3)
+    finally:
+        slow.terminate()
+        slow.wait(5)
+    assert rate1 >= 0.9 * rate0 and rate1 > 16, (rate0, rate1)
+    assert p50_1 < p50_0 + 5.0 and p95_1 < p95_0 + 15.0, ((p50_0, p95_0), (p50_1, p95_1))
+    assert frames.validate(probe.images[-1][0], 1 << 20) == frames.OK
+
+
+def test_publish_raw_never_has_no_topic(probe, procs):
+    emu = Emulator()
+    procs.append(emu)
+    procs.append(CameraNode(emu.url, publish_raw='never'))
+    assert probe.wait_frames(5, 20)
+    topics = dict(probe.node.get_topic_names_and_types())
+    assert '/camera/image_raw/compressed' in topics and '/camera/image_raw' not in topics
