@@ -1,0 +1,342 @@
+#include "web_server.h"
+
+#include <esp_http_server.h>
+#include <lwip/sockets.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <strings.h>
+
+#include "app.h"
+#include "config.h"
+#include "console.h"
+#include "device_glue.h"
+#include "limits.h"
+#include "messages.h"
+
+// The page, embedded by PlatformIO (board_build.embed_txtfiles = web/index.html,
+// which appends a NUL).
+extern const char kPageStart[] asm("_binary_web_index_html_start");
+extern const char kPageEnd[] asm("_binary_web_index_html_end");
+
+namespace cam {
+
+namespace {
+
+enum class Admission : uint8_t { Open, Full, Stopped };
+
+httpd_handle_t g_server = nullptr;
+Admission g_admission = Admission::Open;  // which GET handler is registered (server task only)
+
+// One outgoing text message per viewer slot (status, wstest); a slot whose
+// previous text is still being sent skips the next one.
+struct TextSlot {
+  bool busy = false;
+  size_t len = 0;
+  char data[camcore::kMaxWsText];
+};
+TextSlot g_text[camcore::kMaxClients];
+
+// Length of the frame in each frame-pool slot, for the byte counter.
+size_t g_frame_len[camcore::FramePool::kSlots];
+
+// Receive buffer for viewer text; used only on the server task.
+char g_rx[camcore::kMaxWsText + 1];
+camcore::CommandOutput g_ws_out;
+
+esp_err_t on_root_ws(httpd_req_t* req);
+esp_err_t on_root_refusing(httpd_req_t* req);
+
+httpd_uri_t make_uri(bool websocket) {
+  httpd_uri_t uri = {};
+  uri.uri = "/";
+  uri.method = HTTP_GET;
+  uri.handler = websocket ? on_root_ws : on_root_refusing;
+  uri.user_ctx = nullptr;
+  uri.is_websocket = websocket;
+  uri.handle_ws_control_frames = false;  // the server answers PING/CLOSE frames itself
+  uri.supported_subprotocol = nullptr;
+  return uri;
+}
+
+// Runs on the server task: registers the GET handler matching the state.
+void update_admission(void*) {
+  Admission wanted;
+  {
+    CoreLock lock;
+    const camcore::CameraState& s = app().state;
+    wanted = !s.settings.server_running ? Admission::Stopped
+             : s.clients.full()         ? Admission::Full
+                                        : Admission::Open;
+  }
+  const bool was_ws = g_admission == Admission::Open;
+  const bool want_ws = wanted == Admission::Open;
+  g_admission = wanted;
+  if (was_ws == want_ws) return;
+  httpd_unregister_uri_handler(g_server, "/", HTTP_GET);
+  const httpd_uri_t uri = make_uri(want_ws);
+  if (httpd_register_uri_handler(g_server, &uri) != ESP_OK) {
+    log_line("ERROR", "Cannot register the / handler");
+  }
+}
+
+void queue_admission_update() { httpd_queue_work(g_server, update_admission, nullptr); }
+
+bool header_is(httpd_req_t* req, const char* field, const char* value) {
+  char buf[24];
+  return httpd_req_get_hdr_value_str(req, field, buf, sizeof(buf)) == ESP_OK &&
+         strcasecmp(buf, value) == 0;
+}
+
+esp_err_t serve_page(httpd_req_t* req) {
+  httpd_resp_set_type(req, "text/html; charset=utf-8");
+  httpd_resp_set_hdr(req, "Cache-Control", "no-store");
+  return httpd_resp_send(req, kPageStart, kPageEnd - kPageStart - 1);
+}
+
+void peer_address(int fd, char* out, size_t cap) {
+  sockaddr_storage addr = {};
+  socklen_t len = sizeof(addr);
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    std::snprintf(out, cap, "unknown");
+    return;
+  }
+  if (addr.ss_family == AF_INET6) {  // the server listens on IPv6, IPv4 peers are mapped
+    const sockaddr_in6* a = reinterpret_cast<const sockaddr_in6*>(&addr);
+    const uint8_t* b = a->sin6_addr.s6_addr;
+    std::snprintf(out, cap, "%u.%u.%u.%u:%u", b[12], b[13], b[14], b[15], ntohs(a->sin6_port));
+  } else {
+    const sockaddr_in* a = reinterpret_cast<const sockaddr_in*>(&addr);
+    const uint32_t ip = ntohl(a->sin_addr.s_addr);
+    std::snprintf(out, cap, "%u.%u.%u.%u:%u", static_cast<unsigned>(ip >> 24),
+                  static_cast<unsigned>((ip >> 16) & 0xFF), static_cast<unsigned>((ip >> 8) & 0xFF),
+                  static_cast<unsigned>(ip & 0xFF), ntohs(a->sin_port));
+  }
+}
+
+// Completion of a send whose outcome changes nothing (close frames).
+void ignore_completion(esp_err_t, int, void*) {}
+
+// Queues a close frame with `code`, then the close of the socket.
+void close_with_code(int fd, uint16_t code) {
+  static uint8_t payloads[3][2] = {{0x03, 0xE9}, {0x03, 0xF4}, {0x03, 0xF5}};  // 1001, 1012, 1013
+  uint8_t* payload = code == 1001 ? payloads[0] : code == 1012 ? payloads[1] : payloads[2];
+  httpd_ws_frame_t frame = {};
+  frame.final = true;
+  frame.type = HTTPD_WS_TYPE_CLOSE;
+  frame.payload = payload;  // static: must outlive the asynchronous send
+  frame.len = 2;
+  httpd_ws_send_data_async(g_server, fd, &frame, ignore_completion, nullptr);
+  httpd_sess_trigger_close(g_server, fd);
+}
+
+esp_err_t send_text_now(httpd_req_t* req, const char* text, size_t len) {
+  httpd_ws_frame_t frame = {};
+  frame.final = true;
+  frame.type = HTTPD_WS_TYPE_TEXT;
+  frame.payload = reinterpret_cast<uint8_t*>(const_cast<char*>(text));
+  frame.len = len;
+  return httpd_ws_send_frame(req, &frame);
+}
+
+esp_err_t on_ws_open(httpd_req_t* req) {
+  const int fd = httpd_req_to_sockfd(req);
+  char address[48];
+  peer_address(fd, address, sizeof(address));
+  char welcome[camcore::kMaxWsText];
+  size_t welcome_len = 0;
+  const camcore::ClientInfo* client;
+  size_t count;
+  {
+    CoreLock lock;
+    client = app().state.settings.server_running ? app().state.clients.add(fd, address) : nullptr;
+    if (client == nullptr) app().state.clients.on_rejected();
+    count = app().state.clients.count();
+    welcome_len = camcore::write_welcome(app().state, processor().auth_required(), welcome,
+                                         sizeof(welcome));
+  }
+  if (client == nullptr) {  // raced past the admission swap
+    log_line("WS", "Client %s refused after the handshake (max clients)", address);
+    close_with_code(fd, 1013);
+    return ESP_OK;
+  }
+  log_line("WS", "Client connected from %s (%u/%u)", address, static_cast<unsigned>(count),
+           static_cast<unsigned>(camcore::kMaxClients));
+  queue_admission_update();
+  return send_text_now(req, welcome, welcome_len);
+}
+
+esp_err_t on_ws_frame(httpd_req_t* req) {
+  httpd_ws_frame_t frame = {};
+  if (httpd_ws_recv_frame(req, &frame, 0) != ESP_OK) return ESP_FAIL;  // length only
+  const uint64_t rx_us = now_us();
+  if (frame.len > camcore::kMaxWsText) {
+    // esp_http_server has no way to skip a payload without reading it into a
+    // buffer of its size, so an over-long message is answered (bad_request)
+    // and the connection closed rather than buffered.
+    {
+      CoreLock lock;
+      processor().reply_too_long(g_ws_out);
+    }
+    send_text_now(req, g_ws_out.reply, g_ws_out.reply_len);
+    return ESP_FAIL;
+  }
+  frame.payload = reinterpret_cast<uint8_t*>(g_rx);
+  if (frame.len > 0 && httpd_ws_recv_frame(req, &frame, camcore::kMaxWsText) != ESP_OK) {
+    return ESP_FAIL;
+  }
+  if (frame.type != HTTPD_WS_TYPE_TEXT) return ESP_OK;  // viewers send no binary data
+  bool answer;
+  {
+    CoreLock lock;
+    answer = processor().handle_ws_text(g_rx, frame.len, rx_us, g_ws_out);
+  }
+  return answer ? send_text_now(req, g_ws_out.reply, g_ws_out.reply_len) : ESP_OK;
+}
+
+esp_err_t on_root_ws(httpd_req_t* req) {
+  if (req->method != HTTP_GET) return on_ws_frame(req);
+  if (!header_is(req, "Upgrade", "websocket")) return serve_page(req);
+  return on_ws_open(req);
+}
+
+esp_err_t on_root_refusing(httpd_req_t* req) {
+  if (!header_is(req, "Upgrade", "websocket")) return serve_page(req);
+  bool stopped;
+  {
+    CoreLock lock;
+    app().state.clients.on_rejected();
+    stopped = !app().state.settings.server_running;
+  }
+  httpd_resp_set_status(req, "503 Service Unavailable");
+  httpd_resp_set_type(req, "text/plain");
+  httpd_resp_set_hdr(req, "X-Reject-Reason", stopped ? "server-stopped" : "max-clients");
+  static const char kFull[] = "max clients (3) reached\n";
+  static const char kStopped[] = "WebSocket server stopped\n";
+  return stopped ? httpd_resp_send(req, kStopped, sizeof(kStopped) - 1)
+                 : httpd_resp_send(req, kFull, sizeof(kFull) - 1);
+}
+
+void on_close(httpd_handle_t, int fd) {
+  bool removed;
+  {
+    CoreLock lock;
+    removed = app().state.clients.remove(fd);
+  }
+  if (removed) {
+    log_line("WS", "Client disconnected (fd %d)", fd);
+    queue_admission_update();
+  }
+  close(fd);  // with a close_fn set, closing the socket is ours to do
+}
+
+void on_frame_sent(esp_err_t err, int fd, void* arg) {
+  const int slot = static_cast<int>(reinterpret_cast<intptr_t>(arg));
+  bool drop_client;
+  {
+    CoreLock lock;
+    drop_client = app().state.clients.finish_frame(fd, err == ESP_OK);
+    if (err == ESP_OK) app().state.stats.on_sent(g_frame_len[slot]);
+    app().pool.release(slot);
+  }
+  if (drop_client) {
+    log_line("WS", "Closing client fd %d after repeated send failures", fd);
+    httpd_sess_trigger_close(g_server, fd);
+  }
+}
+
+void on_text_sent(esp_err_t err, int, void* arg) {
+  CoreLock lock;
+  g_text[reinterpret_cast<intptr_t>(arg)].busy = false;
+  if (err == ESP_OK) app().state.clients.on_message_sent();
+}
+
+// Sends g_text[i] to viewer slot i's socket, asynchronously (lock held).
+bool queue_text(size_t i) {
+  const camcore::ClientInfo& client = app().state.clients.slot(i);
+  httpd_ws_frame_t frame = {};
+  frame.final = true;
+  frame.type = HTTPD_WS_TYPE_TEXT;
+  frame.payload = reinterpret_cast<uint8_t*>(g_text[i].data);
+  frame.len = g_text[i].len;
+  g_text[i].busy = httpd_ws_send_data_async(g_server, client.handle, &frame, on_text_sent,
+                                            reinterpret_cast<void*>(static_cast<intptr_t>(i))) ==
+                   ESP_OK;
+  return g_text[i].busy;
+}
+
+}  // namespace
+
+bool web_begin() {
+  httpd_config_t config = HTTPD_DEFAULT_CONFIG();
+  config.server_port = kHttpPort;
+  config.stack_size = 8192;  // command replies are formatted on this task
+  config.max_open_sockets = 7;  // 3 viewers + page loads and refused upgrades
+  config.max_uri_handlers = 2;
+  config.lru_purge_enable = false;  // never evict a streaming viewer for a newcomer
+  config.send_wait_timeout = 2;     // a stuck viewer blocks the server task at most 2 s
+  config.close_fn = on_close;
+  if (httpd_start(&g_server, &config) != ESP_OK) {
+    log_line("ERROR", "HTTP server failed to start on port %u", static_cast<unsigned>(kHttpPort));
+    return false;
+  }
+  const httpd_uri_t uri = make_uri(true);
+  g_admission = Admission::Open;
+  return httpd_register_uri_handler(g_server, &uri) == ESP_OK;
+}
+
+void web_set_accepting(bool accepting) {
+  if (!accepting) web_close_all(1001);
+  queue_admission_update();  // reads settings.server_running once the command has set it
+}
+
+int web_broadcast_test() {
+  int sent = 0;
+  for (size_t i = 0; i < camcore::kMaxClients; ++i) {
+    if (!app().state.clients.slot(i).active || g_text[i].busy) continue;
+    g_text[i].len = camcore::write_test_message(g_text[i].data, sizeof(g_text[i].data));
+    sent += queue_text(i) ? 1 : 0;
+  }
+  return sent;
+}
+
+void web_send_frame(int slot, const uint8_t* data, size_t len) {
+  g_frame_len[slot] = len;
+  for (size_t i = 0; i < camcore::kMaxClients; ++i) {
+    const camcore::ClientInfo& client = app().state.clients.slot(i);
+    if (!client.active || !app().state.clients.begin_frame(client.handle)) continue;
+    httpd_ws_frame_t frame = {};
+    frame.final = true;
+    frame.type = HTTPD_WS_TYPE_BINARY;
+    frame.payload = const_cast<uint8_t*>(data);  // the slot stays alive until on_frame_sent
+    frame.len = len;
+    app().pool.retain(slot);
+    if (httpd_ws_send_data_async(g_server, client.handle, &frame, on_frame_sent,
+                                 reinterpret_cast<void*>(static_cast<intptr_t>(slot))) != ESP_OK) {
+      app().pool.release(slot);
+      app().state.clients.cancel_frame(client.handle);
+    }
+  }
+}
+
+void web_close_all(uint16_t code) {
+  for (size_t i = 0; i < camcore::kMaxClients; ++i) {
+    const camcore::ClientInfo& client = app().state.clients.slot(i);
+    if (client.active) close_with_code(client.handle, code);
+  }
+}
+
+void web_send_status(uint64_t now_us) {
+  CoreLock lock;
+  const camcore::SystemInfo sys = EspDevice().system_info();
+  for (size_t i = 0; i < camcore::kMaxClients; ++i) {
+    const camcore::ClientInfo& client = app().state.clients.slot(i);
+    if (!client.active || g_text[i].busy) continue;
+    g_text[i].len = camcore::write_status(app().state, sys, client.skipped, now_us,
+                                          g_text[i].data, sizeof(g_text[i].data));
+    if (g_text[i].len > 0) queue_text(i);
+  }
+}
+
+}  // namespace cam

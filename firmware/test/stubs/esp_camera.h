@@ -1,0 +1,88 @@
+// mirrors: espressif/esp32-camera 2.0.x driver/include/esp_camera.h and
+// driver/include/sensor.h (subset: the members and functions the glue uses;
+// sensor_t keeps only its id and the two setters called, so it is not
+// layout-compatible and is never instantiated here).
+#pragma once
+
+#include <sys/time.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "driver/ledc.h"
+#include "esp_err.h"
+
+typedef enum {
+  PIXFORMAT_RGB565, PIXFORMAT_YUV422, PIXFORMAT_YUV420, PIXFORMAT_GRAYSCALE,
+  PIXFORMAT_JPEG, PIXFORMAT_RGB888, PIXFORMAT_RAW, PIXFORMAT_RGB444, PIXFORMAT_RGB555,
+} pixformat_t;
+
+typedef enum {
+  FRAMESIZE_96X96, FRAMESIZE_QQVGA, FRAMESIZE_QCIF, FRAMESIZE_HQVGA, FRAMESIZE_240X240,
+  FRAMESIZE_QVGA, FRAMESIZE_CIF, FRAMESIZE_HVGA, FRAMESIZE_VGA, FRAMESIZE_SVGA,
+  FRAMESIZE_XGA, FRAMESIZE_HD, FRAMESIZE_SXGA, FRAMESIZE_UXGA, FRAMESIZE_INVALID
+} framesize_t;
+
+typedef enum { CAMERA_FB_IN_PSRAM, CAMERA_FB_IN_DRAM } camera_fb_location_t;
+typedef enum { CAMERA_GRAB_WHEN_EMPTY, CAMERA_GRAB_LATEST } camera_grab_mode_t;
+
+typedef enum { OV2640_PID = 0x26 } camera_pid_t;  // sensor.h (subset)
+
+typedef struct {
+  uint8_t MIDH;
+  uint8_t MIDL;
+  uint16_t PID;
+  uint8_t VER;
+} sensor_id_t;
+
+typedef struct _sensor sensor_t;
+struct _sensor {
+  sensor_id_t id;
+  int (*set_framesize)(sensor_t* sensor, framesize_t framesize);
+  int (*set_quality)(sensor_t* sensor, int quality);
+};
+
+typedef struct {
+  int pin_pwdn;
+  int pin_reset;
+  int pin_xclk;
+  union {
+    int pin_sccb_sda;
+    int pin_sscb_sda;  // deprecated spelling kept by the driver
+  };
+  union {
+    int pin_sccb_scl;
+    int pin_sscb_scl;
+  };
+  int pin_d7, pin_d6, pin_d5, pin_d4, pin_d3, pin_d2, pin_d1, pin_d0;
+  int pin_vsync;
+  int pin_href;
+  int pin_pclk;
+  int xclk_freq_hz;
+  ledc_timer_t ledc_timer;
+  ledc_channel_t ledc_channel;
+  pixformat_t pixel_format;
+  framesize_t frame_size;
+  int jpeg_quality;
+  size_t fb_count;
+  camera_fb_location_t fb_location;
+  camera_grab_mode_t grab_mode;
+  int sccb_i2c_port;
+} camera_config_t;
+
+typedef struct {
+  uint8_t* buf;
+  size_t len;
+  size_t width;
+  size_t height;
+  pixformat_t format;
+  struct timeval timestamp;
+} camera_fb_t;
+
+extern "C" {
+esp_err_t esp_camera_init(const camera_config_t* config);
+esp_err_t esp_camera_deinit(void);
+camera_fb_t* esp_camera_fb_get(void);
+void esp_camera_fb_return(camera_fb_t* fb);
+sensor_t* esp_camera_sensor_get(void);
+}
