@@ -4,8 +4,9 @@ Build and upload the bundled camera firmware with PlatformIO.
 ``ros2 run esp32_drone_camera flash --port /dev/ttyACM0 --board <env>``, or
 ``python -m esp32_drone_camera.flash``. It runs
 ``pio run -d <firmware> -e <board> -t upload --upload-port <port>`` and streams its
-output; the firmware reads the WiFi overrides CAM_AP_SSID, CAM_AP_PASSWORD and
-CAM_TOKEN from the environment at build time.
+output; the firmware takes the WiFi overrides CAM_AP_SSID, CAM_AP_PASSWORD and the
+command token CAM_TOKEN (passed on as CAM_COMMAND_TOKEN too) from the environment
+at build time.
 
 Exit codes: 0 success; 1 (or whatever PlatformIO returned) build or upload failed;
 2 bad command line; 10 PlatformIO missing; 11 firmware missing; 12 unknown board;
@@ -45,14 +46,18 @@ EXIT_INTERRUPTED = 130
 
 DEFAULT_PORT = '/dev/ttyACM0'
 # Only used when platformio.ini cannot be read (e.g. to show a launch default).
-FALLBACK_BOARDS = ('esp32s3eye', 'xiao_esp32s3')
+FALLBACK_BOARD = 'esp32s3_cam_n16r8'
 # Env names that mean the ESP32-S3-EYE / Freenove ESP32-S3 CAM, the reference board.
 _REFERENCE_BOARD = re.compile(r'eye|freenove', re.IGNORECASE)
 
 ENV_SSID = 'CAM_AP_SSID'
 ENV_PASSWORD = 'CAM_AP_PASSWORD'
 ENV_TOKEN = 'CAM_TOKEN'
-# Values of these are never printed, not even when PlatformIO echoes its build flags.
+# The firmware's build script (firmware/scripts/build_config.py) reads the token under
+# this name, the camera node and the emulator read CAM_TOKEN: the same token goes to both.
+ENV_FIRMWARE_TOKEN = 'CAM_COMMAND_TOKEN'
+# Values of these are never printed, not even when PlatformIO echoes its build flags
+# (child_env() gives CAM_COMMAND_TOKEN the value of CAM_TOKEN).
 SECRET_ENV = (ENV_PASSWORD, ENV_TOKEN)
 
 RELEASE_SERVICE = 'release_serial'
@@ -119,8 +124,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument('--password', default=None,
                    help=f'WiFi AP password, 8-63 characters (overrides ${ENV_PASSWORD})')
     p.add_argument('--token', default=None,
-                   help=f'command token (overrides ${ENV_TOKEN}; prefer the variable, '
-                        'command lines are visible to other users)')
+                   help=f'command token (overrides ${ENV_TOKEN} and ${ENV_FIRMWARE_TOKEN}; prefer '
+                        'the variable, command lines are visible to other users)')
     args = p.parse_args(argv)
     if args.password is not None and not 8 <= len(args.password) <= 63:
         p.error('--password must be 8 to 63 characters (WPA2)')
@@ -170,11 +175,11 @@ def default_board(boards: Optional[Boards] = None) -> str:
         try:
             boards = read_boards(firmware_dir())
         except FlashError:
-            return FALLBACK_BOARDS[0]
+            return FALLBACK_BOARD
     if boards.defaults:
         return boards.defaults[0]
     reference = [b for b in boards.names if _REFERENCE_BOARD.search(b)]
-    return (reference or boards.names or FALLBACK_BOARDS)[0]
+    return (reference or boards.names or [FALLBACK_BOARD])[0]
 
 
 def check_board(board: str, boards: Boards) -> None:
@@ -281,10 +286,13 @@ def pio_monitor_command(pio: List[str], project: str, board: str, port: str) -> 
 def child_env(args: argparse.Namespace) -> dict:
     """Return PlatformIO's environment: ours plus the WiFi/token overrides."""
     env = dict(os.environ)
-    for name, value in ((ENV_SSID, args.ssid), (ENV_PASSWORD, args.password),
-                        (ENV_TOKEN, args.token)):
+    for name, value in ((ENV_SSID, args.ssid), (ENV_PASSWORD, args.password)):
         if value is not None:
             env[name] = value
+    token = next((t for t in (args.token, env.get(ENV_TOKEN), env.get(ENV_FIRMWARE_TOKEN))
+                  if t is not None), None)
+    if token is not None:
+        env[ENV_TOKEN] = env[ENV_FIRMWARE_TOKEN] = token
     # Python buffers a pipe's output in blocks; we want PlatformIO's lines as they come.
     env['PYTHONUNBUFFERED'] = '1'
     return env

@@ -47,7 +47,8 @@ def stopped(signum, frame):
 
 
 record({'argv': sys.argv[1:], 'pid': os.getpid(),
-        'env': {k: os.environ.get(k) for k in ('CAM_AP_SSID', 'CAM_AP_PASSWORD', 'CAM_TOKEN')}})
+        'env': {k: os.environ.get(k) for k in ('CAM_AP_SSID', 'CAM_AP_PASSWORD', 'CAM_TOKEN',
+                                               'CAM_COMMAND_TOKEN')}})
 if sys.argv[1:3] == ['device', 'monitor']:
     sys.exit(0)
 signal.signal(signal.SIGINT, stopped)
@@ -56,8 +57,8 @@ code = int(os.environ.get('FAKE_PIO_EXIT', '1'))
 env = sys.argv[sys.argv.index('-e') + 1]
 print(f'Processing {env} (platform: espressif32; board: esp32-s3-devkitc-1)')
 print(f'Compiling .pio/build/{env}/src/main.cpp.o', flush=True)
-print('-DCAM_TOKEN=\\"%s\\" -DCAM_AP_PASSWORD=\\"%s\\"' % (
-    os.environ.get('CAM_TOKEN', ''), os.environ.get('CAM_AP_PASSWORD', '')), flush=True)
+print('-DCAM_COMMAND_TOKEN=\\"%s\\" -DCAM_AP_PASSWORD=\\"%s\\"' % (
+    os.environ.get('CAM_COMMAND_TOKEN', ''), os.environ.get('CAM_AP_PASSWORD', '')), flush=True)
 time.sleep(float(os.environ.get('FAKE_PIO_SLEEP', '0')))
 if fail_at == 'build':
     print(f'*** [.pio/build/{env}/src/main.cpp.o] Error 1')
@@ -106,7 +107,8 @@ def fake_pio(tmp_path, monkeypatch):
     monkeypatch.setenv('PATH', f'{bin_dir}{os.pathsep}{os.environ["PATH"]}')
     monkeypatch.setenv('FAKE_PIO_LOG', str(tmp_path / 'pio.log'))
     monkeypatch.setenv('HOME', str(tmp_path / 'home'))
-    for name in ('CAM_AP_SSID', 'CAM_AP_PASSWORD', 'CAM_TOKEN', 'FAKE_PIO_FAIL_AT',
+    for name in ('CAM_AP_SSID', 'CAM_AP_PASSWORD', 'CAM_TOKEN', 'CAM_COMMAND_TOKEN',
+                 'FAKE_PIO_FAIL_AT',
                  'FAKE_PIO_EXIT', 'FAKE_PIO_SLEEP', 'PLATFORMIO_CORE_DIR', 'XDG_CACHE_HOME'):
         monkeypatch.delenv(name, raising=False)
     return FakePio(str(tmp_path / 'pio.log'))
@@ -194,6 +196,18 @@ def test_read_boards_follows_default_envs_and_extra_configs(firmware):
     boards = flash.read_boards(firmware)
     assert boards.names == ['freenove_esp32s3_cam', 'xiao_esp32s3_sense', 'esp32s3_eye']
     assert boards.defaults == ['freenove_esp32s3_cam']
+
+
+def test_bundled_firmware_has_both_board_families(capsys):
+    try:
+        boards = flash.read_boards(flash.firmware_dir())
+    except flash.FlashError:
+        pytest.skip('firmware/platformio.ini not there yet')
+    assert any('eye' in b or 'freenove' in b for b in boards.names), boards
+    assert any('xiao' in b for b in boards.names), boards
+    assert flash.default_board() in boards.names
+    code, out, _ = run_flash(capsys, '--list-boards')
+    assert code == 0 and out.split() == boards.names
 
 
 def test_boards_come_from_platformio_ini(firmware, capsys):
@@ -320,12 +334,33 @@ def test_secrets_reach_pio_but_are_never_echoed(fake_pio, firmware, port, capsys
     code, out, err = run_flash(capsys, '--firmware-dir', firmware, '--port', port,
                                '--ssid', 'DroneCam', '--password', password)
     assert code == 0, err
+    # The firmware's build script reads the token as CAM_COMMAND_TOKEN.
     assert fake_pio.entries()[0]['env'] == {
-        'CAM_AP_SSID': 'DroneCam', 'CAM_AP_PASSWORD': password, 'CAM_TOKEN': token}
+        'CAM_AP_SSID': 'DroneCam', 'CAM_AP_PASSWORD': password, 'CAM_TOKEN': token,
+        'CAM_COMMAND_TOKEN': token}
     assert token not in out + err and password not in out + err
     assert 'CAM_AP_SSID=DroneCam, CAM_AP_PASSWORD=<set>, CAM_TOKEN=<set>' in out
     # The stand-in echoes both in its build flags, as `pio run -v` does.
-    assert '-DCAM_TOKEN=\\"***\\" -DCAM_AP_PASSWORD=\\"***\\"' in out
+    assert '-DCAM_COMMAND_TOKEN=\\"***\\" -DCAM_AP_PASSWORD=\\"***\\"' in out
+
+
+@pytest.mark.parametrize('given', [
+    {'CAM_COMMAND_TOKEN': 'firmware-name-tok'},
+    {'CAM_TOKEN': 'env-tok', 'CAM_COMMAND_TOKEN': 'other-tok'},
+    {'argv': 'argv-tok', 'CAM_TOKEN': 'env-tok'}])
+def test_token_precedence_argv_then_cam_token_then_firmware_name(
+        fake_pio, firmware, port, capsys, monkeypatch, given):
+    given = dict(given)
+    argv = ['--token', given.pop('argv')] if 'argv' in given else []
+    for name, value in given.items():
+        monkeypatch.setenv(name, value)
+    code, out, err = run_flash(capsys, '--firmware-dir', firmware, '--port', port, *argv)
+    assert code == 0, err
+    expected = argv[1] if argv else given.get('CAM_TOKEN', given.get('CAM_COMMAND_TOKEN'))
+    env = fake_pio.entries()[0]['env']
+    assert env['CAM_TOKEN'] == env['CAM_COMMAND_TOKEN'] == expected
+    assert not [t for t in ('firmware-name-tok', 'env-tok', 'other-tok', 'argv-tok')
+                if t in out + err]
 
 
 def test_short_password_is_refused(fake_pio, firmware, port):
