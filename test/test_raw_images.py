@@ -115,8 +115,10 @@ def test_slow_raw_subscriber_does_not_delay_the_compressed_stream(probe, procs):
     finally:
         slow.terminate()
         slow.wait(5)
-    assert rate1 >= 0.9 * rate0 and rate1 > 16, (rate0, rate1)
-    assert p50_1 < p50_0 + 5.0 and p95_1 < p95_0 + 15.0, ((p50_0, p95_0), (p50_1, p95_1))
+    # Bounds leave room for a loaded 2-core CI machine; a stream held up by the slow
+    # subscriber would lose most of its rate (it takes 2 frames/s) and gain >100 ms.
+    assert rate1 >= 0.85 * rate0 and rate1 > 15, (rate0, rate1)
+    assert p50_1 < p50_0 + 10.0 and p95_1 < p95_0 + 40.0, ((p50_0, p95_0), (p50_1, p95_1))
     assert frames.validate(probe.images[-1][0], 1 << 20) == frames.OK
 
 
