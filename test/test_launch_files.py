@@ -71,8 +71,7 @@ def _resolve(context, parts):
 # --- flash.launch.py ------------------------------------------------------------------------
 
 def _flash_description(load_launch_file):
-    module = load_launch_file('flash.launch.py')
-    return module, module.generate_launch_description()
+    return load_launch_file('flash.launch.py').generate_launch_description()
 
 
 def _only(entities, cls):
@@ -83,7 +82,7 @@ def _only(entities, cls):
 
 def test_flash_launch_declares_its_arguments(load_launch_file):
     from esp32_drone_camera import flash
-    _, description = _flash_description(load_launch_file)
+    description = _flash_description(load_launch_file)
     assert _defaults(description) == {
         'port': '/dev/ttyACM0',
         'board': flash.default_board(),
@@ -96,7 +95,7 @@ def test_flash_launch_declares_its_arguments(load_launch_file):
 
 def test_flash_launch_default_board_is_the_reference_board(load_launch_file):
     from esp32_drone_camera import flash
-    _, description = _flash_description(load_launch_file)
+    description = _flash_description(load_launch_file)
     board = _defaults(description)['board']
     try:
         boards = flash.read_boards(flash.firmware_dir())
@@ -109,7 +108,7 @@ def test_flash_launch_default_board_is_the_reference_board(load_launch_file):
 
 def test_flash_launch_runs_the_flash_executable_with_the_arguments(load_launch_file):
     from launch.actions import ExecuteProcess
-    _, description = _flash_description(load_launch_file)
+    description = _flash_description(load_launch_file)
     process = _only(description.entities, ExecuteProcess)
     executable, *arguments = process.cmd
     assert executable.init_args == {'executable': 'flash', 'package': 'esp32_drone_camera'}
@@ -125,7 +124,7 @@ def test_flash_launch_runs_the_flash_executable_with_the_arguments(load_launch_f
 def test_flash_launch_arguments_parse_as_flash_command_line(load_launch_file):
     from esp32_drone_camera import flash
     from launch.actions import ExecuteProcess
-    _, description = _flash_description(load_launch_file)
+    description = _flash_description(load_launch_file)
     process = _only(description.entities, ExecuteProcess)
     args = flash.parse_args(_resolve(_context(**_defaults(description)), process.cmd[1:]))
     assert (args.port, args.build_only, args.release_node) == ('/dev/ttyACM0', False, '')
@@ -141,7 +140,7 @@ def _exit_event(process, returncode):
 def test_flash_launch_shuts_down_when_flash_succeeds(load_launch_file):
     from launch.actions import EmitEvent, ExecuteProcess, RegisterEventHandler
     from launch.events import Shutdown
-    _, description = _flash_description(load_launch_file)
+    description = _flash_description(load_launch_file)
     process = _only(description.entities, ExecuteProcess)
     handler = _only(description.entities, RegisterEventHandler).event_handler
     assert handler.target_action is process
@@ -154,7 +153,7 @@ def test_flash_launch_shuts_down_when_flash_succeeds(load_launch_file):
 
 def test_flash_launch_fails_when_flash_fails(load_launch_file):
     from launch.actions import EmitEvent, ExecuteProcess, OpaqueFunction, RegisterEventHandler
-    _, description = _flash_description(load_launch_file)
+    description = _flash_description(load_launch_file)
     process = _only(description.entities, ExecuteProcess)
     handler = _only(description.entities, RegisterEventHandler).event_handler
     actions = handler.handle(_exit_event(process, 14), _context())
