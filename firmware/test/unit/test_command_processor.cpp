@@ -102,6 +102,27 @@ TEST_F(Processor, UnknownNamesAreEchoedShortened) {
   EXPECT_EQ(reply["cmd"].get<std::string>().size(), 32u);
 }
 
+// Regression (fuzz_commands crash): invalid UTF-8 in an echoed name.
+TEST_F(Processor, EchoedNamesAreAlwaysValidUtf8) {
+  CommandProcessor p(state, device, nullptr);
+  const json reply = send(p, "{\"cmd\":\"\xf4\xf4\xf4status\",\"id\":\"i2\"}");
+  EXPECT_EQ(reply["error"], "unknown_command");
+  EXPECT_EQ(reply["id"], "i2");
+  EXPECT_EQ(reply["cmd"], "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdstatus");
+}
+
+// Regression (fuzz_commands crash): an id of ~290 bytes that counted as a
+// few "characters" (UTF-8 continuation bytes) was accepted, its escaped echo
+// overflowed the reply buffer and the client got no reply at all.
+TEST_F(Processor, IdMustBeValidUtf8) {
+  CommandProcessor p(state, device, nullptr);
+  const std::string id = "i1\xe6\xe6" + std::string(280, '\x82');
+  const json reply = send(p, R"({"cmd":"info","id":")" + id + "\"}");
+  EXPECT_EQ(reply["error"], "bad_request");
+  EXPECT_FALSE(reply.contains("id"));
+  EXPECT_EQ(send(p, "{\"cmd\":\"info\",\"id\":\"\xff\"}")["error"], "bad_request");
+}
+
 TEST_F(Processor, OversizeInputIsBadRequest) {
   CommandProcessor p(state, device, nullptr);
   std::string big = R"({"cmd":"stop","pad":")" + std::string(600, 'x') + "\"}";

@@ -40,6 +40,22 @@ TEST(JsonWriter, EscapesStringsSoTheyRoundTrip) {
   EXPECT_EQ(nlohmann::json::parse(w.data())["k"], nasty);
 }
 
+// Regression (fuzz_commands): an unknown command name of invalid UTF-8 was
+// echoed raw, making the reply an invalid WebSocket text message.
+TEST(JsonWriter, InvalidUtf8BecomesReplacementCharacters) {
+  char buf[256];
+  camcore::JsonWriter w(buf, sizeof(buf));
+  const std::string bytes = "a\xf4\xf4z\xc0\xaf\xed\xa0\x80\xf0\x9f\x98\x80\xe2\x82";
+  w.begin_object();
+  w.field("k", bytes.data(), bytes.size());
+  w.end_object();
+  ASSERT_TRUE(w.ok());
+  const auto doc = nlohmann::json::parse(w.data());  // throws on invalid UTF-8
+  // Bad bytes one U+FFFD each; the valid 4-byte emoji is kept as is.
+  EXPECT_EQ(doc["k"], "a\xef\xbf\xbd\xef\xbf\xbdz\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+                      "\xef\xbf\xbd\xef\xbf\xbd\xf0\x9f\x98\x80\xef\xbf\xbd\xef\xbf\xbd");
+}
+
 TEST(JsonWriter, OverflowIsReportedAndBounded) {
   char buf[16];
   std::memset(buf, 'Z', sizeof(buf));

@@ -9,6 +9,7 @@
 #include "messages.h"
 #include "ping.h"
 #include "token.h"
+#include "utf8.h"
 
 namespace camcore {
 
@@ -43,13 +44,6 @@ struct CommandProcessor::Outcome {
 namespace {
 
 constexpr size_t kMaxEchoedName = 32;  // unknown command names are echoed at most this long
-
-// Characters (code points) in UTF-8 text: bytes that do not continue a sequence.
-size_t utf8_chars(const char* s, size_t len) {
-  size_t n = 0;
-  for (size_t i = 0; i < len; ++i) n += (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
-  return n;
-}
 
 // Cuts at most `max` bytes without splitting a UTF-8 sequence.
 size_t utf8_prefix(const char* s, size_t len, size_t max) {
@@ -96,7 +90,17 @@ void CommandProcessor::reply_error(CommandOutput& out, const char* id, size_t id
   w.field("error", code);
   w.field("message", message);
   w.end_object();
-  out.reply_len = w.ok() ? w.size() : 0;
+  if (!w.ok()) {
+    // Cannot happen with the limits above (id <= 32 characters, names cut to
+    // 32 bytes), but a client must never get silence or half an object.
+    static const char kFallback[] =
+        R"({"type":"reply","cmd":"","ok":false,"error":"failed","message":"reply too large"})";
+    static_assert(sizeof(kFallback) <= CommandOutput::kReplyCapacity, "fallback fits");
+    std::memcpy(out.reply, kFallback, sizeof(kFallback));
+    out.reply_len = sizeof(kFallback) - 1;
+  } else {
+    out.reply_len = w.size();
+  }
   TextBuffer human(out.human, sizeof(out.human));
   human.append("[CMD] Error (%s): %s\n", code, message);
   out.human_len = human.size();
@@ -124,7 +128,9 @@ void CommandProcessor::handle_json(const char* text, size_t len, Transport trans
   }
   const JsonValue* id = reader_.find("id");
   if (id != nullptr && id->type == JsonType::Null) id = nullptr;
-  if (id != nullptr && (id->type != JsonType::String || utf8_chars(id->str, id->len) > kMaxIdChars)) {
+  size_t id_chars = 0;
+  if (id != nullptr && (id->type != JsonType::String || !utf8_count(id->str, id->len, &id_chars) ||
+                        id_chars > kMaxIdChars)) {
     reply_error(out, nullptr, 0, "", 0, "bad_request", "id must be a string of at most 32 characters");
     return;
   }

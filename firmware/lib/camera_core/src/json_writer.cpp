@@ -2,11 +2,13 @@
 
 #include <cstring>
 
+#include "utf8.h"
+
 namespace camcore {
 
 namespace {
 constexpr uint8_t kMaxDepth = 31;  // first_bits_ has one bit per level
-}
+}  // namespace
 
 JsonWriter::JsonWriter(char* buf, size_t capacity) : buf_(buf), cap_(capacity) {
   if (cap_ > 0) buf_[0] = '\0';
@@ -65,11 +67,27 @@ void JsonWriter::key(const char* k) {
   after_key_ = true;
 }
 
+// Escapes a string. Bytes that are not well-formed UTF-8 (anything echoed
+// from a client may be) become U+FFFD: a WebSocket text message must be
+// valid UTF-8 or the client fails the connection (RFC 6455, 8.1).
 void JsonWriter::escaped(const char* s, size_t n) {
   static const char kHex[] = "0123456789abcdef";
+  const unsigned char* u = reinterpret_cast<const unsigned char*>(s);
   put('"');
-  for (size_t i = 0; i < n; ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char c = u[i];
+    if (c >= 0x80) {
+      const size_t len = utf8_sequence(u + i, n - i);
+      if (len == 0) {
+        raw("\\ufffd", 6);
+        ++i;
+      } else {
+        raw(s + i, len);
+        i += len;
+      }
+      continue;
+    }
     switch (c) {
       case '"': raw("\\\"", 2); break;
       case '\\': raw("\\\\", 2); break;
@@ -78,12 +96,13 @@ void JsonWriter::escaped(const char* s, size_t n) {
       case '\t': raw("\\t", 2); break;
       default:
         if (c < 0x20) {
-          const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-          raw(u, sizeof(u));
+          const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+          raw(esc, sizeof(esc));
         } else {
           put(static_cast<char>(c));
         }
     }
+    ++i;
   }
   put('"');
 }

@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Write libFuzzer seed corpora from the shared protocol vectors.
+
+usage: seeds.py VECTORS_DIR OUT_DIR   (creates OUT_DIR/<harness>/seed-N)
+"""
+import json
+import os
+import sys
+
+
+def write(directory, items):
+    os.makedirs(directory, exist_ok=True)
+    for n, item in enumerate(items):
+        with open(os.path.join(directory, f'seed-{n}'), 'wb') as f:
+            f.write(item)
+
+
+def main(vectors, out):
+    with open(os.path.join(vectors, 'commands.json'), encoding='utf-8') as f:
+        commands = json.load(f)
+    with open(os.path.join(vectors, 'messages.json'), encoding='utf-8') as f:
+        messages = json.load(f)
+    requests = [c['request'].encode() for c in commands['cases']]
+    lines = [c['line'].encode() for c in commands['human']]
+    texts = [c['text'].encode() for c in messages['cases']]
+    write(os.path.join(out, 'fuzz_json_reader'), requests + texts)
+    # fuzz_commands: first byte = entry point (0 ws json, 1 serial json, 2 human,
+    # 3 ws text, 4 serial bytes), high bit = token configured.
+    seeds = []
+    for r in requests:
+        seeds += [b'\x00' + r, b'\x01' + r, b'\x80' + r[:-1] + b',"token":"fuzz-Token_42"}']
+    seeds += [b'\x02' + line for line in lines]
+    seeds += [b'\x03PING', b'\x03PING 1700000000123456789', b'\x03' + requests[0]]
+    seeds += [b'\x04' + b'\n'.join(lines) + b'\n', b'\x04' + b'x' * 300 + b'\nstats\r\n']
+    write(os.path.join(out, 'fuzz_commands'), seeds)
+
+
+if __name__ == '__main__':
+    main(sys.argv[1], sys.argv[2])
