@@ -62,11 +62,25 @@ void print_report() {
 // Once a second: frame rate, status to every viewer, low-memory warning.
 void tick(uint32_t now_ms) {
   const uint64_t now = cam::now_us();
+  bool verbose;
+  uint32_t frames, fps_tenths, skipped, errors;
   {
     cam::CoreLock lock;
-    cam::app().state.stats.update_fps(now);
+    camcore::CameraState& s = cam::app().state;
+    s.stats.update_fps(now);
+    verbose = s.settings.verbose;
+    frames = s.stats.frames();
+    fps_tenths = s.stats.fps_tenths();
+    skipped = s.clients.frames_skipped();
+    errors = s.stats.capture_errors();
   }
   cam::web_send_status(now);
+  if (verbose) {  // `verbose on`: one detail line a second
+    cam::log_line("DEBUG", "frames %lu, fps %lu.%lu, skipped %lu, capture errors %lu",
+                  static_cast<unsigned long>(frames), static_cast<unsigned long>(fps_tenths / 10),
+                  static_cast<unsigned long>(fps_tenths % 10), static_cast<unsigned long>(skipped),
+                  static_cast<unsigned long>(errors));
+  }
   const uint32_t heap = ESP.getFreeHeap();
   bool warn;
   {

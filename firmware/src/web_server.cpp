@@ -14,6 +14,7 @@
 #include "device_glue.h"
 #include "limits.h"
 #include "messages.h"
+#include "send_tracker.h"
 
 // The page, embedded by PlatformIO (board_build.embed_txtfiles = web/index.html,
 // which appends a NUL).
@@ -38,8 +39,12 @@ struct TextSlot {
 };
 TextSlot g_text[camcore::kMaxClients];
 
-// Length of the frame in each frame-pool slot, for the byte counter.
-size_t g_frame_len[camcore::FramePool::kSlots];
+// Every asynchronous send (frames and texts) is tracked: bounded in number,
+// reclaimed when its completion was lost (see send_tracker.h).
+camcore::SendTracker g_sends;
+// A send still outstanding after this long had its work item dropped: far
+// beyond send_wait_timeout (2 s) times the sends that can queue before it.
+constexpr uint64_t kLostSendUs = 30ull * 1000000;
 
 // Receive buffer for viewer text; used only on the server task.
 char g_rx[camcore::kMaxWsText + 1];
@@ -156,8 +161,8 @@ esp_err_t on_ws_open(httpd_req_t* req) {
     welcome_len = camcore::write_welcome(app().state, processor().auth_required(), welcome,
                                          sizeof(welcome));
   }
-  if (client == nullptr) {  // raced past the admission swap
-    log_line("WS", "Client %s refused after the handshake (max clients)", address);
+  if (client == nullptr) {  // raced past the admission swap (full, or just stopped)
+    log_line("WS", "Client %s refused after the handshake", address);
     close_with_code(fd, 1013);
     return ESP_OK;
   }
@@ -186,7 +191,9 @@ esp_err_t on_ws_frame(httpd_req_t* req) {
   if (frame.len > 0 && httpd_ws_recv_frame(req, &frame, camcore::kMaxWsText) != ESP_OK) {
     return ESP_FAIL;
   }
-  if (frame.type != HTTPD_WS_TYPE_TEXT) return ESP_OK;  // viewers send no binary data
+  // Viewers send no binary data, and commands are far below any fragmentation
+  // threshold: anything but a whole text message is read and ignored.
+  if (frame.type != HTTPD_WS_TYPE_TEXT || !frame.final) return ESP_OK;
   bool answer;
   {
     CoreLock lock;
@@ -231,38 +238,69 @@ void on_close(httpd_handle_t, int fd) {
   close(fd);  // with a close_fn set, closing the socket is ours to do
 }
 
-void on_frame_sent(esp_err_t err, int fd, void* arg) {
-  const int slot = static_cast<int>(reinterpret_cast<intptr_t>(arg));
-  bool drop_client;
+// Book-keeping for a finished (or lost) send; core lock held. Returns the
+// connection to close after repeated failures, or -1.
+int complete_send(const camcore::SendTracker::Send& send, bool ok) {
+  camcore::CameraState& state = app().state;
+  int close_fd = -1;
+  if (send.frame_slot >= 0) {
+    if (state.clients.finish_frame(send.handle, ok)) close_fd = send.handle;
+    if (ok) state.stats.on_sent(send.bytes);
+    app().pool.release(send.frame_slot);
+  }
+  if (send.text_slot >= 0) {
+    g_text[send.text_slot].busy = false;
+    if (ok) state.clients.on_message_sent();
+  }
+  return close_fd;
+}
+
+void close_failing(int fd) {
+  log_line("WS", "Closing client fd %d after repeated send failures", fd);
+  httpd_sess_trigger_close(g_server, fd);
+}
+
+// Completion callback of every tracked send (server task).
+void on_sent(esp_err_t err, int, void* arg) {
+  int close_fd = -1;
   {
     CoreLock lock;
-    drop_client = app().state.clients.finish_frame(fd, err == ESP_OK);
-    if (err == ESP_OK) app().state.stats.on_sent(g_frame_len[slot]);
-    app().pool.release(slot);
+    camcore::SendTracker::Send send;
+    if (!g_sends.finish(static_cast<int32_t>(reinterpret_cast<intptr_t>(arg)), &send)) {
+      return;  // reclaimed as lost earlier: already accounted for
+    }
+    close_fd = complete_send(send, err == ESP_OK);
   }
-  if (drop_client) {
-    log_line("WS", "Closing client fd %d after repeated send failures", fd);
-    httpd_sess_trigger_close(g_server, fd);
-  }
+  if (close_fd >= 0) close_failing(close_fd);
 }
 
-void on_text_sent(esp_err_t err, int, void* arg) {
-  CoreLock lock;
-  g_text[reinterpret_cast<intptr_t>(arg)].busy = false;
-  if (err == ESP_OK) app().state.clients.on_message_sent();
-}
-
-// Sends g_text[i] to viewer slot i's socket, asynchronously (lock held).
-bool queue_text(size_t i) {
-  const camcore::ClientInfo& client = app().state.clients.slot(i);
+// Starts a tracked asynchronous send (core lock held); false when it was not
+// started (too many outstanding, or the server refused to queue it), in
+// which case nothing is held.
+bool start_send(const camcore::SendTracker::Send& send, httpd_ws_type_t type, const void* data) {
+  const int32_t token = g_sends.begin(send, now_us());
+  if (token < 0) return false;
   httpd_ws_frame_t frame = {};
   frame.final = true;
-  frame.type = HTTPD_WS_TYPE_TEXT;
-  frame.payload = reinterpret_cast<uint8_t*>(g_text[i].data);
-  frame.len = g_text[i].len;
-  g_text[i].busy = httpd_ws_send_data_async(g_server, client.handle, &frame, on_text_sent,
-                                            reinterpret_cast<void*>(static_cast<intptr_t>(i))) ==
-                   ESP_OK;
+  frame.type = type;
+  frame.payload = static_cast<uint8_t*>(const_cast<void*>(data));  // alive until on_sent
+  frame.len = send.bytes;
+  if (httpd_ws_send_data_async(g_server, send.handle, &frame, on_sent,
+                               reinterpret_cast<void*>(static_cast<intptr_t>(token))) == ESP_OK) {
+    return true;
+  }
+  camcore::SendTracker::Send dropped;
+  g_sends.finish(token, &dropped);
+  return false;
+}
+
+// Sends g_text[i] to viewer slot i (core lock held).
+bool queue_text(size_t i) {
+  camcore::SendTracker::Send send;
+  send.handle = app().state.clients.slot(i).handle;
+  send.text_slot = static_cast<int>(i);
+  send.bytes = g_text[i].len;
+  g_text[i].busy = start_send(send, HTTPD_WS_TYPE_TEXT, g_text[i].data);
   return g_text[i].busy;
 }
 
@@ -302,20 +340,18 @@ int web_broadcast_test() {
 }
 
 void web_send_frame(int slot, const uint8_t* data, size_t len) {
-  g_frame_len[slot] = len;
+  camcore::ClientTable& clients = app().state.clients;
   for (size_t i = 0; i < camcore::kMaxClients; ++i) {
-    const camcore::ClientInfo& client = app().state.clients.slot(i);
-    if (!client.active || !app().state.clients.begin_frame(client.handle)) continue;
-    httpd_ws_frame_t frame = {};
-    frame.final = true;
-    frame.type = HTTPD_WS_TYPE_BINARY;
-    frame.payload = const_cast<uint8_t*>(data);  // the slot stays alive until on_frame_sent
-    frame.len = len;
-    app().pool.retain(slot);
-    if (httpd_ws_send_data_async(g_server, client.handle, &frame, on_frame_sent,
-                                 reinterpret_cast<void*>(static_cast<intptr_t>(slot))) != ESP_OK) {
+    const camcore::ClientInfo& client = clients.slot(i);
+    if (!client.active || !clients.begin_frame(client.handle)) continue;
+    camcore::SendTracker::Send send;
+    send.handle = client.handle;
+    send.frame_slot = slot;
+    send.bytes = len;
+    app().pool.retain(slot);  // before the send: its completion may run at once
+    if (!start_send(send, HTTPD_WS_TYPE_BINARY, data)) {
       app().pool.release(slot);
-      app().state.clients.cancel_frame(client.handle);
+      clients.cancel_frame(client.handle);
     }
   }
 }
@@ -328,6 +364,19 @@ void web_close_all(uint16_t code) {
 }
 
 void web_send_status(uint64_t now_us) {
+  camcore::SendTracker::Send lost[camcore::SendTracker::kMaxOutstanding];
+  int close_fds[camcore::SendTracker::kMaxOutstanding];
+  size_t n_lost;
+  {
+    CoreLock lock;
+    n_lost = g_sends.reclaim(now_us, kLostSendUs, lost);
+    for (size_t i = 0; i < n_lost; ++i) close_fds[i] = complete_send(lost[i], false);
+  }
+  for (size_t i = 0; i < n_lost; ++i) {
+    log_line("WARNING", "A WebSocket send to fd %d was lost by the server; reclaimed",
+             lost[i].handle);
+    if (close_fds[i] >= 0) close_failing(close_fds[i]);
+  }
   CoreLock lock;
   const camcore::SystemInfo sys = EspDevice().system_info();
   for (size_t i = 0; i < camcore::kMaxClients; ++i) {

@@ -33,7 +33,8 @@ int web_broadcast_test();
 void web_send_frame(int slot, const uint8_t* data, size_t len);
 // Closes every viewer with the given WebSocket close code.
 void web_close_all(uint16_t code);
-// The 1 Hz status message to every viewer (each with its own `drops`).
+// Once a second: reclaims sends whose completion was lost, then sends the
+// status message to every viewer (each with its own `drops`). Takes the lock.
 void web_send_status(uint64_t now_us);
 
 }  // namespace cam
