@@ -22,14 +22,15 @@ constexpr UBaseType_t kTaskPriority = 3;
 constexpr BaseType_t kAppCore = 1;
 constexpr uint32_t kMaxSleepMs = 100;  // wake often enough to feed the watchdog
 
-// `reset` or repeated failures: close viewers (1012), re-initialise, stay
-// dark for about a second.
+// Re-initialises the camera and keeps it dark for about a second. For
+// `reset` the viewers are closed first (1012, docs/protocol.md); after
+// repeated capture failures they stay connected and simply see a pause.
 void reinit_camera(bool close_clients) {
   uint8_t frame_size;
   int quality;
   {
     CoreLock lock;
-    if (close_clients) web_close_all(1012);
+    if (close_clients) web_close_all(CloseCode::ServiceRestart);
     app().state.pacer.hold_until(now_us() + kResetDarkMs * 1000ull);
     frame_size = app().state.settings.frame_size;
     quality = app().state.settings.quality;

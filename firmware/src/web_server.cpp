@@ -124,13 +124,19 @@ void peer_address(int fd, char* out, size_t cap) {
 void ignore_completion(esp_err_t, int, void*) {}
 
 // Queues a close frame with `code`, then the close of the socket.
-void close_with_code(int fd, uint16_t code) {
-  static uint8_t payloads[3][2] = {{0x03, 0xE9}, {0x03, 0xF4}, {0x03, 0xF5}};  // 1001, 1012, 1013
-  uint8_t* payload = code == 1001 ? payloads[0] : code == 1012 ? payloads[1] : payloads[2];
+void close_with_code(int fd, CloseCode code) {
+  // Close frame payloads (big-endian codes), static: they must outlive the
+  // asynchronous send.
+  static uint8_t going_away[2] = {0x03, 0xE9};
+  static uint8_t restart[2] = {0x03, 0xF4};
+  static uint8_t try_later[2] = {0x03, 0xF5};
+  uint8_t* payload = code == CloseCode::GoingAway      ? going_away
+                     : code == CloseCode::ServiceRestart ? restart
+                                                         : try_later;
   httpd_ws_frame_t frame = {};
   frame.final = true;
   frame.type = HTTPD_WS_TYPE_CLOSE;
-  frame.payload = payload;  // static: must outlive the asynchronous send
+  frame.payload = payload;
   frame.len = 2;
   httpd_ws_send_data_async(g_server, fd, &frame, ignore_completion, nullptr);
   httpd_sess_trigger_close(g_server, fd);
@@ -163,7 +169,7 @@ esp_err_t on_ws_open(httpd_req_t* req) {
   }
   if (client == nullptr) {  // raced past the admission swap (full, or just stopped)
     log_line("WS", "Client %s refused after the handshake", address);
-    close_with_code(fd, 1013);
+    close_with_code(fd, CloseCode::TryAgainLater);
     return ESP_OK;
   }
   log_line("WS", "Client connected from %s (%u/%u)", address, static_cast<unsigned>(count),
@@ -325,7 +331,7 @@ bool web_begin() {
 }
 
 void web_set_accepting(bool accepting) {
-  if (!accepting) web_close_all(1001);
+  if (!accepting) web_close_all(CloseCode::GoingAway);
   queue_admission_update();  // reads settings.server_running once the command has set it
 }
 
@@ -356,7 +362,7 @@ void web_send_frame(int slot, const uint8_t* data, size_t len) {
   }
 }
 
-void web_close_all(uint16_t code) {
+void web_close_all(CloseCode code) {
   for (size_t i = 0; i < camcore::kMaxClients; ++i) {
     const camcore::ClientInfo& client = app().state.clients.slot(i);
     if (client.active) close_with_code(client.handle, code);

@@ -19,6 +19,13 @@
 
 namespace cam {
 
+// WebSocket close codes the device uses (RFC 6455, 7.4 / IANA registry).
+enum class CloseCode : uint16_t {
+  GoingAway = 1001,       // `webstop`
+  ServiceRestart = 1012,  // `reset` (docs/protocol.md)
+  TryAgainLater = 1013,   // upgrade that raced past the viewer limit
+};
+
 bool web_begin();
 
 // The functions below expect the core lock (CoreLock) to be held.
@@ -32,7 +39,7 @@ int web_broadcast_test();
 // that has no frame in flight; the others skip it (counted).
 void web_send_frame(int slot, const uint8_t* data, size_t len);
 // Closes every viewer with the given WebSocket close code.
-void web_close_all(uint16_t code);
+void web_close_all(CloseCode code);
 // Once a second: reclaims sends whose completion was lost, then sends the
 // status message to every viewer (each with its own `drops`). Takes the lock.
 void web_send_status(uint64_t now_us);
