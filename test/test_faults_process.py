@@ -165,6 +165,26 @@ def test_serial_unplug_mid_command(probe, procs, tmp_path):
     assert recovery < 3.0, f'serial commands came back {recovery:.2f} s after replug'
 
 
+@pytest.mark.parametrize('case', ['bad-calibration-file', 'no-AMENT_PREFIX_PATH'])
+def test_node_survives_a_bad_startup_environment(probe, procs, tmp_path, case):
+    # Regressions: both crashed the node at startup with a traceback instead of the
+    # designed fallback (uncalibrated camera_info / the share directory beside the code).
+    emu = Emulator('--pre-encoded', '5')
+    procs.append(emu)
+    env, params = dict(os.environ), {}
+    if case == 'bad-calibration-file':
+        bad = tmp_path / 'cam.yaml'
+        bad.write_text('image_width: 1\nimage_height: 1\ndistortion_coefficients: {data: 5}\n')
+        params['camera_info_url'] = f'file://{bad}'
+    else:
+        env.pop('AMENT_PREFIX_PATH', None)
+    node = CameraNode(emu.url, env=env, **params)
+    procs.append(node)
+    assert probe.wait_frames(5, 15), \
+        f'no frames; node exit code {node.proc.poll()}:\n{node.output[-1500:]}'
+    assert 'Traceback' not in node.output, node.output[-1500:]
+
+
 def test_soak_module_importable():
     # The fault tests record into the table the soak renders; keep them in step.
     assert callable(soak_module().render) and os.path.basename(soak_module().DOC) == \
