@@ -1,4 +1,5 @@
-"""The firmware's built-in page (firmware/web/index.html) in a real browser.
+"""
+Test the firmware's built-in page (firmware/web/index.html) in a real browser.
 
 The emulator serves the same file at ``/`` and speaks protocol v2, so the page
 is driven exactly as on the drone: headless Debian chromium through
@@ -27,7 +28,7 @@ if not (os.path.exists(CHROMIUM) or shutil.which('chromium')):
 
 @pytest.fixture(scope='module')
 def browser():
-    """One headless chromium for the module."""
+    """Launch one headless chromium for the module."""
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which('chromium'),
@@ -39,7 +40,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh page (own context: no cache, no leftover sockets)."""
+    """Open a fresh page in its own context (no cache, no leftover sockets)."""
     context = browser.new_context(viewport={'width': 1100, 'height': 620})
     pg = context.new_page()
     yield pg
@@ -48,14 +49,14 @@ def page(browser):
 
 @pytest.fixture
 def emulator():
-    """A protocol v2 emulator on a free port."""
+    """Start a protocol v2 emulator on a free port."""
     emu = Emulator('--pre-encoded', '8')
     yield emu
     emu.stop()
 
 
 def text(page, selector):
-    """Text of an element."""
+    """Return the text of an element."""
     return page.locator(selector).inner_text().strip()
 
 
@@ -70,7 +71,7 @@ def wait_frame_change(page, timeout_ms=10000):
 
 
 def frames_quality(port, timeout=10.0):
-    """Quality byte of the APP4 metadata of the next frames, read as a second viewer."""
+    """Return the APP4 quality byte of the next frames, read as a second viewer."""
     from websockets.sync.client import connect
     seen = []
     with connect(f'ws://127.0.0.1:{port}/', compression=None, open_timeout=5) as ws:
@@ -86,7 +87,7 @@ def test_page_is_self_contained():
     """No external resources: the drone's access point has no internet."""
     with open(PAGE, encoding='utf-8') as f:
         html = f.read()
-    assert not re.search(r'''(src|href)\s*=\s*["']?(https?:)?//''', html, re.I)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.I)
     assert not re.search(r'@import|url\(\s*["\']?https?:', html, re.I)
     for element_id in ('video', 'conn-state', 'fps', 'frames', 'heap', 'clients', 'quality',
                        'quality-apply', 'reply', 'token'):

@@ -349,7 +349,11 @@ void web_send_frame(int slot, const uint8_t* data, size_t len) {
   camcore::ClientTable& clients = app().state.clients;
   for (size_t i = 0; i < camcore::kMaxClients; ++i) {
     const camcore::ClientInfo& client = clients.slot(i);
-    if (!client.active || !clients.begin_frame(client.handle)) continue;
+    if (!client.active) continue;
+    if (!clients.begin_frame(client.handle)) {  // busy: skipped for this viewer
+      app().state.stats.on_dropped();
+      continue;
+    }
     camcore::SendTracker::Send send;
     send.handle = client.handle;
     send.frame_slot = slot;
@@ -358,6 +362,7 @@ void web_send_frame(int slot, const uint8_t* data, size_t len) {
     if (!start_send(send, HTTPD_WS_TYPE_BINARY, data)) {
       app().pool.release(slot);
       clients.cancel_frame(client.handle);
+      app().state.stats.on_dropped();
     }
   }
 }

@@ -12,7 +12,8 @@ class StreamStats {
   // A frame came from the camera (valid JPEG, about to be offered to clients).
   void on_frame(size_t jpeg_bytes);
   void on_capture_error() { ++capture_errors_; }
-  // A frame not delivered to one client (flow control, no free buffer).
+  // A frame not delivered to one client (skipped by flow control, or no
+  // free frame slot): `stats.dropped`, cleared by `clear`.
   void on_dropped(uint32_t n = 1) { dropped_ += n; }
   void on_sent(size_t bytes) { bytes_sent_ += bytes; }
 
