@@ -1,0 +1,37 @@
+"""Describe the machine a run happened on (so the numbers can be compared honestly)."""
+
+from importlib import metadata
+import os
+import platform
+import sys
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return 'not installed'
+
+
+def cpu_model() -> str:
+    """Return the CPU model name from /proc/cpuinfo."""
+    with open('/proc/cpuinfo') as f:
+        for line in f:
+            if line.startswith('model name'):
+                return line.split(':', 1)[1].strip()
+    return platform.processor() or 'unknown'
+
+
+def describe() -> dict:
+    """CPU, cores, OS, Python and the libraries on the measured path."""
+    distro = next((d for d in ('kilted', 'jazzy', 'rolling')
+                   if _version(f'ros-{d}-rclpy') != 'not installed'), 'unknown')
+    return {
+        'CPU': cpu_model(),
+        'cores': str(os.cpu_count()),
+        'OS': f'{platform.system()} {platform.release()}',
+        'Python': sys.version.split()[0],
+        'ROS 2': f'{distro} (rclpy {_version("rclpy")}, from PyPI wheels, Fast DDS)',
+        'websockets': _version('websockets'),
+        'OpenCV': _version('opencv-python-headless'),
+    }

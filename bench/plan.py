@@ -1,0 +1,56 @@
+"""
+What a run measures: the full plan (``make bench``, about 3 minutes) and a quick one.
+
+Window lengths are the budget. The 20 fps cases, where the CPU and latency targets
+are set, are repeated and interleaved (node, relay, node, ...) so that a burst of
+other work on the shared machine hits both alike and the median survives it. Sweeps
+get short windows (hundreds of frames each). The long run stops after 100k frames
+(checked every second, so it overshoots by up to a second's worth).
+"""
+
+from typing import Dict, List
+
+from case import Case
+from subjects import BRIDGE, DIRECT, NODE, RELAY, ROS_SUBJECTS
+
+TARGET_FPS = 20
+REPEATS = 3
+RATES = (100, 300)
+HIGH_RATE = 1200  # node and relay only: the bridge already loses frames at 300
+EMULATOR_PROBE_FPS = 5000  # asks more than the emulator can send: shows its ceiling
+SIZES = ('QVGA', 'XGA')  # VGA comes from the rate sweep at the same rate
+SWEEP_FPS = 100
+SUBSCRIBER_COUNTS = (3, 10)  # 1 comes from the rate sweep
+LONG_FRAMES = 100_000
+LONG_FPS = 2000  # more than the emulator sends to two clients (about 1.5k fps)
+STAMP_LATENCY_MS = 30.0
+
+
+def full_plan() -> Dict[str, List[Case]]:
+    """Every measurement of the report."""
+    sweep = {'seconds': 1.0, 'warmup': 0.5}
+    main = [Case((DIRECT,), TARGET_FPS, seconds=3), Case((BRIDGE,), TARGET_FPS, seconds=3)]
+    for _ in range(REPEATS):
+        main += [Case((NODE,), TARGET_FPS, seconds=3.5),
+                 Case((RELAY,), TARGET_FPS, seconds=3.5)]
+    return {
+        'main': main,
+        # The node's first clock-sync PING goes out 1 s after start: warm up past it.
+        'stamp': [Case((NODE,), TARGET_FPS, seconds=3, warmup=1.5,
+                       capture_latency_ms=STAMP_LATENCY_MS)],
+        'rate': [Case((s,), f, **sweep) for f in RATES for s in ROS_SUBJECTS]
+        + [Case((s,), HIGH_RATE, seconds=2.0, warmup=0.5) for s in (NODE, RELAY)]
+        + [Case((DIRECT,), EMULATOR_PROBE_FPS, **sweep)],
+        'size': [Case((s,), SWEEP_FPS, size=z, **sweep) for z in SIZES for s in ROS_SUBJECTS],
+        'subscribers': [Case((s,), SWEEP_FPS, subscribers=n, **sweep)
+                        for n in SUBSCRIBER_COUNTS for s in ROS_SUBJECTS],
+        # One emulator feeds both (it serves up to three clients) so that 100k frames
+        # each fit the budget; the bridge cannot reach this rate (see the rate sweep).
+        'long': [Case((NODE, RELAY), LONG_FPS, seconds=100, warmup=1.0, rss_every=1.0,
+                      frames=LONG_FRAMES)],
+    }
+
+
+def quick_plan() -> Dict[str, List[Case]]:
+    """Spend a few seconds per subject: does every subject run and produce numbers."""
+    return {'main': [Case((s,), 50, seconds=1.0, warmup=0.3) for s in (*ROS_SUBJECTS, DIRECT)]}

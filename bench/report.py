@@ -1,0 +1,181 @@
+"""Write docs/benchmarks.md from one run's results (every number comes from the run)."""
+
+import math
+from typing import List
+
+from subjects import BRIDGE, DIRECT, NODE, RELAY
+from targets import check
+
+LABELS = {s.name: s.label for s in (NODE, RELAY, BRIDGE, DIRECT)}
+
+
+def _f(value, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return '–'
+    return f'{value:.{digits}f}'
+
+
+def _table(header: List[str], rows: List[List[str]]) -> List[str]:
+    lines = ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
+    lines += ['| ' + ' | '.join(str(c) for c in row) + ' |' for row in rows]
+    return lines + ['']
+
+
+def _latency_cells(r: dict) -> List[str]:
+    return [_f(r['lat_p50']), _f(r['lat_p99'])]
+
+
+def _section_main(results: dict) -> List[str]:
+    main = results.get('main', [])
+    if not main:
+        return []
+    fps = main[0]['fps']
+    rows = [[LABELS[r['subject']], _f(r['cpu_ms_per_frame'], 3),
+             ' / '.join(_f(v, 3) for v in r['cpu_repeats']), _f(r['cpu_pct']),
+             _f(r['cpu_pct_psutil'], 1), *_latency_cells(r), r['delivered'], r['lost'],
+             _f(r['rss_mb'], 1), _f(r['machine_busy_pct'], 0)] for r in main]
+    return [f'## Side by side: {fps:g} fps, {main[0]["size"]}, one reliable subscriber', '',
+            *_table(['subject', 'CPU ms/frame (median)', 'per repeat', 'CPU % of one core',
+                     'CPU % (psutil, 10 ms ticks)', 'latency p50 ms', 'latency p99 ms',
+                     'frames (all repeats)', 'lost', 'RSS MB', 'machine busy %'], rows),
+            'Latency is from the emulator capturing a frame (it sends it at once) to the '
+            'subscriber process receiving it; the plain WebSocket client row is the '
+            'emulator and loopback TCP alone, with no ROS. Node and relay windows are '
+            'interleaved; each figure is the median over the repeats. "machine busy %" is '
+            'the whole machine (all processes, of 200 %) during the window, which is shared '
+            'with the tests of other people.', '']
+
+
+def _section_stamp(results: dict) -> List[str]:
+    rows = [[LABELS[r['subject']], _f(r['capture_latency_ms'], 0), _f(r['stamp_err_p50']),
+             _f(r['stamp_err_p99']), _f(r['lat_p50']), r['delivered']]
+            for r in results.get('stamp', [])]
+    if not rows:
+        return []
+    return ['## Timestamp error (header.stamp against the true capture time)', '',
+            *_table(['subject', 'capture-to-send delay ms', '|error| p50 ms',
+                     '|error| p99 ms', 'latency p50 ms (includes the delay)', 'frames'],
+                    rows),
+            'An arrival-time stamp would be wrong by the whole capture-to-send delay; the '
+            "node maps the frame's device capture time through its clock sync.", '']
+
+
+def _section_rate(results: dict) -> List[str]:
+    runs = sorted(results.get('main', []) + results.get('rate', []) + results.get('long', []),
+                  key=lambda r: (r['subject'], r['offered_fps']))
+    long_ids = {id(r) for r in results.get('long', [])}
+    rows = [[LABELS[r['subject']] + (' (long run)' if id(r) in long_ids else ''),
+             _f(r['fps'], 0), _f(r['offered_fps'], 0),
+             _f(r['delivered_fps'], 0), r['lost'], _f(r['cpu_ms_per_frame'], 3),
+             _f(r['cpu_pct'], 1), *_latency_cells(r), _f(r['emulator_cpu_pct'], 1)]
+            for r in runs]
+    if not rows:
+        return []
+    return ['## Frame rate (VGA, one subscriber)', '',
+            *_table(['subject', 'requested fps', 'sent fps', 'delivered fps', 'lost',
+                     'CPU ms/frame', 'CPU %', 'latency p50 ms', 'latency p99 ms',
+                     'emulator CPU %'], rows),
+            '"sent" is what the emulator captured and offered in the window; frames it '
+            'skipped because the subject had not taken the previous one yet count as lost. '
+            'The long-run rows are node and relay fed at once by one emulator at its '
+            'ceiling: both share the 2 cores, as do their subscribers.', '']
+
+
+def _section_size(results: dict) -> List[str]:
+    sizes = results.get('frame_bytes', {})
+    runs = results.get('size', []) + [r for r in results.get('rate', [])
+                                      if r['fps'] == results.get('sweep_fps')
+                                      and r['subject'] != 'direct']
+    order = {'QQVGA': 0, 'QVGA': 1, 'VGA': 2, 'SVGA': 3, 'XGA': 4}
+    runs.sort(key=lambda r: (r['subject'], order.get(r['size'], 9)))
+    rows = [[LABELS[r['subject']], r['size'], _f(sizes.get(r['size'], 0) / 1024, 1),
+             _f(r['fps'], 0), _f(r['cpu_ms_per_frame'], 3), _f(r['cpu_pct'], 1),
+             *_latency_cells(r), r['lost']] for r in runs]
+    if not results.get('size'):
+        return []
+    return ['## Frame size', '',
+            *_table(['subject', 'frame size', 'mean frame KB', 'fps', 'CPU ms/frame', 'CPU %',
+                     'latency p50 ms', 'latency p99 ms', 'lost'], rows)]
+
+
+def _section_subscribers(results: dict) -> List[str]:
+    runs = results.get('subscribers', []) + [
+        r for r in results.get('rate', []) if r['fps'] == results.get('sweep_fps')
+        and r['size'] == 'VGA' and r['subject'] != 'direct']
+    if not results.get('subscribers'):
+        return []
+    runs.sort(key=lambda r: (r['subject'], r['subscribers']))
+    rows = [[LABELS[r['subject']], r['subscribers'], _f(r['fps'], 0),
+             _f(r['cpu_ms_per_frame'], 3), _f(r['cpu_pct'], 1), *_latency_cells(r), r['lost']]
+            for r in runs]
+    return ['## Subscribers (VGA; each subscriber is its own process)', '',
+            *_table(['subject', 'subscribers', 'fps', 'CPU ms/frame', 'CPU %',
+                     'latency p50 ms (all)', 'latency p99 ms (all)', 'lost (all)'], rows)]
+
+
+def _section_long(results: dict) -> List[str]:
+    rows = []
+    for r in results.get('long', []):
+        start = r['rss_samples'][0][1] / 2**20
+        rows.append([LABELS[r['subject']], r['delivered'], _f(r['delivered_fps'], 0),
+                     r['lost'], _f(start, 1), _f(r['rss_mb'], 1), f'{r["rss_growth_mb"]:+.2f}',
+                     _f(r['cpu_ms_per_frame'], 3), *_latency_cells(r)])
+    if not rows:
+        return []
+    return ['## Memory over a long run (one emulator feeding node and relay at once)', '',
+            *_table(['subject', 'frames delivered', 'fps', 'lost', 'RSS start MB',
+                     'RSS end MB', 'growth MB', 'CPU ms/frame', 'latency p50 ms',
+                     'latency p99 ms'], rows),
+            'The OpenCV bridge is not in this run: it relays a few hundred VGA frames a '
+            'second at most (see the frame-rate table), so 100k frames would take minutes '
+            'on their own; its memory is in the other tables (RSS columns).', '',
+            *(['Frames were lost in this run: two relays, their subscribers and the '
+               'emulator share 2 cores at the top rate of the emulator, and a publisher keeps '
+               'only `qos_depth` (5) unacknowledged frames. The single-subject rows of the '
+               'frame-rate table are the loss test.', '']
+              if any(r['lost'] for r in results['long']) else [])]
+
+
+def _section_emulator(results: dict) -> List[str]:
+    probe = [r for r in results.get('rate', []) if r['subject'] == 'direct']
+    if not probe:
+        return []
+    r = max(probe, key=lambda r: r['fps'])
+    verdict = ('it is not CPU-bound: its frame loop sleeps once per frame, and each sleep '
+               'lasts at least a timer tick, so it cannot send faster whatever the CPU'
+               if r['emulator_cpu_pct'] < 50 and r['offered_fps'] < 0.9 * r['fps'] else
+               'it kept up')
+    return ['## Can the emulator send fast enough?', '',
+            f'Asked for {r["fps"]:.0f} fps with one plain WebSocket client, the emulator '
+            f'sent {r["offered_fps"]:.0f} fps using {r["emulator_cpu_pct"]:.0f} % of one core: '
+            f'{verdict}. Rates above that measure the emulator, not the subject.', '']
+
+
+def write(path: str, results: dict) -> None:
+    """Write the whole report."""
+    machine = results['machine']
+    lines = ['# Benchmarks', '',
+             f'Generated by `make bench` (`bench/run_bench.py`) on {results["date"]}; the '
+             f'run took {results["duration_s"]:.0f} s. Every number below comes from that '
+             'run; regenerate instead of editing.', '',
+             '## Machine', '', *_table(['', ''], [[k, v] for k, v in machine.items()]),
+             'CPU figures are per process: "CPU %" is percent of **one** core of the '
+             f'{machine["cores"]}; "CPU ms/frame" is the CPU time of the process over the window '
+             'divided by the frames it relayed (idle costs such as timers are included). '
+             'CPU time is read from /proc/<pid>/task/*/schedstat (ns); the tick-based psutil '
+             'value is shown beside it where it matters. Every case starts fresh processes: '
+             'emulator (`--pre-encoded 30`), subject, subscriber(s), each in its own '
+             f'process, on DDS domain {results["domain"]} (localhost only).', '',
+             '![latency and CPU per frame](benchmarks.png)', '']
+    verdicts = [] if results['quick'] else check(results)
+    if verdicts:
+        rows = [[v.target, v.measured, {True: 'pass', False: '**FAIL**', None: '–'}[v.passed]]
+                for v in verdicts]
+        lines += ['## Targets (camera node, this run)', '',
+                  *_table(['target', 'measured', 'result'], rows)]
+    for section in (_section_main, _section_stamp, _section_rate, _section_emulator,
+                    _section_size, _section_subscribers, _section_long):
+        lines += section(results)
+    lines += results.get('notes', [])
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines).rstrip() + '\n')

@@ -1,0 +1,55 @@
+"""The things measured: how to start each one and where its images come out."""
+
+import os
+from typing import List, NamedTuple, Optional
+
+from procs import PY, ROOT
+
+BENCH = os.path.join(ROOT, 'bench')
+# Topic namespaces carry the orchestrator's pid: two runs that share a DDS domain (say,
+# two people running the smoke test) never see each other's frames.
+RUN_TAG = str(os.getpid())
+
+
+class Subject(NamedTuple):
+    """A relay under test: its command line, output topic and message kind."""
+
+    name: str
+    label: str
+    output: Optional[str]  # topic relative to its namespace; None: no ROS (own records)
+    kind: str  # 'compressed' or 'raw'
+
+    @property
+    def namespace(self) -> str:
+        """Where this run's instance of the subject lives."""
+        return f'/bench_{RUN_TAG}_{self.name}'
+
+    @property
+    def topic(self) -> Optional[str]:
+        """Return the fully qualified image topic, or None for the plain WebSocket client."""
+        return f'{self.namespace}/{self.output}' if self.output else None
+
+    def command(self, url: str, out: str) -> List[str]:
+        """Return the command line that starts it against ``url``."""
+        ns = self.namespace
+        if self.name == 'node':
+            # apply_on_connect off: otherwise the node sets the emulator back to its own
+            # target_fps (20) and the rate sweep would measure 20 fps throughout.
+            return [PY, '-m', 'esp32_drone_camera.camera_node', '--ros-args',
+                    '-r', f'__ns:={ns}', '-r', f'/diagnostics:={ns}/diagnostics',
+                    '-p', f'device_url:={url}', '-p', 'apply_on_connect:=false']
+        if self.name == 'relay':
+            return [PY, os.path.join(BENCH, 'bare_relay.py'), '--url', url,
+                    '--ros-args', '-r', f'__ns:={ns}']
+        if self.name == 'bridge':
+            return [PY, os.path.join(BENCH, 'opencv_bridge.py'), '--url', url,
+                    '--ros-args', '-r', f'__ns:={ns}']
+        return [PY, os.path.join(BENCH, 'ws_client.py'), '--url', url, '--out', out]
+
+
+NODE = Subject('node', 'camera node (as shipped)', 'image_raw/compressed', 'compressed')
+RELAY = Subject('relay', 'bare relay (floor)', 'image_raw/compressed', 'compressed')
+BRIDGE = Subject('bridge', 'OpenCV bridge (decode, bgr8)', 'image_raw', 'raw')
+DIRECT = Subject('direct', 'plain WebSocket client, no ROS (emulator reference)', None,
+                 'compressed')
+ROS_SUBJECTS = (NODE, RELAY, BRIDGE)
