@@ -183,3 +183,75 @@ def test_fake_launch_rejects_apis_newer_than_humble(load_launch_file):
         PythonExpression('1 + 1', python_modules=['math'])
     with pytest.raises(TypeError):
         IncludeLaunchDescription('other.launch.py')
+
+
+# --- camera.launch.py -----------------------------------------------------------------------
+
+def _camera(load_launch_file):
+    from launch_ros.actions import Node
+    description = load_launch_file('camera.launch.py').generate_launch_description()
+    nodes = {n.node_executable: n for n in description.entities if isinstance(n, Node)}
+    return description, nodes['camera_node'], nodes['emulator']
+
+
+def test_camera_launch_declares_its_arguments(load_launch_file, tmp_path, monkeypatch):
+    # An install prefix as colcon makes it, so FindPackageShare has something to find.
+    index = tmp_path / 'share' / 'ament_index' / 'resource_index' / 'packages'
+    index.mkdir(parents=True)
+    (index / 'esp32_drone_camera').touch()
+    monkeypatch.setenv('AMENT_PREFIX_PATH', str(tmp_path))
+    description, _, _ = _camera(load_launch_file)
+    defaults = _defaults(description)
+    assert set(defaults) == {'namespace', 'params_file', 'device_url', 'emulate',
+                             'emulator_port', 'serial_port', 'log_level'}
+    assert defaults['namespace'] == 'camera'
+    assert defaults['device_url'] == 'ws://192.168.4.1:8080'
+    assert defaults['emulate'] == 'false' and defaults['serial_port'] == ''
+    context = _context(**{k: v for k, v in defaults.items() if isinstance(v, str)})
+    [params_file] = _resolve(context, [defaults['params_file']])
+    assert params_file == str(tmp_path / 'share/esp32_drone_camera/config/camera.yaml')
+
+
+@pytest.mark.parametrize('emulate,url', [
+    ('false', 'ws://192.168.4.1:8080'),
+    ('true', 'ws://127.0.0.1:8123'),
+])
+def test_camera_launch_points_the_node_at_the_device_or_emulator(load_launch_file, emulate,
+                                                                 url):
+    description, camera, emulator = _camera(load_launch_file)
+    config = {k: v for k, v in _defaults(description).items() if isinstance(v, str)}
+    config.update(emulate=emulate, emulator_port='8123', params_file='/p.yaml')
+    context = _context(**config)
+    assert camera.node_package == 'esp32_drone_camera'
+    assert camera.node_name == 'esp32_drone_camera'
+    assert _resolve(context, [camera.node_namespace]) == ['camera']
+    assert camera.condition is None
+    params_file, overrides = camera.parameters
+    assert _resolve(context, [params_file]) == ['/p.yaml']
+    assert overrides['device_url'].value_type is str
+    assert _resolve(context, [overrides['device_url'].value]) == [url]
+    assert _resolve(context, [overrides['serial_port'].value]) == ['']
+    assert emulator.condition.evaluate(context) is (emulate == 'true')
+
+
+def test_camera_launch_emulator_arguments_parse(load_launch_file):
+    from esp32_drone_camera.emulator.__main__ import parse_args
+    description, camera, emulator = _camera(load_launch_file)
+    context = _context(emulator_port='8123', emulate='true')
+    # launch_ros appends its --ros-args section (node name remapping) after the arguments.
+    argv = _resolve(context, emulator.arguments) + ['--ros-args', '-r',
+                                                    '__node:=camera_emulator']
+    config = parse_args(argv)
+    assert (config.host, config.port) == ('127.0.0.1', 8123)
+    assert _resolve(context, camera.arguments[:2]) == ['--ros-args', '--log-level']
+
+
+def test_camera_yaml_sets_only_declared_parameters_with_their_types():
+    import yaml
+    from esp32_drone_camera.params import BY_NAME
+    with open(os.path.join(REPO, 'config', 'camera.yaml'), encoding='utf-8') as f:
+        values = yaml.safe_load(f)['/**']['ros__parameters']
+    assert set(values) == set(BY_NAME), set(values) ^ set(BY_NAME)
+    for name, value in values.items():
+        assert type(value) is type(BY_NAME[name].default), name
+        assert value == BY_NAME[name].default, name
