@@ -104,11 +104,11 @@ void setup() {
   cam::console_begin();
   cam::app_begin();
   print_banner();
-  esp_task_wdt_init(cam::kWatchdogSeconds, true);
-  esp_task_wdt_add(nullptr);  // this loop task
+  esp_task_wdt_init(cam::kWatchdogSeconds, true);  // panic (reboot) on a stuck task
 
   cam::log_line("INIT", "Initializing OV2640 camera...");
-  if (cam::camera_begin(camcore::kFrameSizeVga, 12)) {
+  const camcore::Settings& initial = cam::app().state.settings;
+  if (cam::camera_begin(initial.frame_size, initial.quality)) {
     cam::log_line("SUCCESS", "Camera initialized successfully");
   }
   cam::log_line("INIT", "Initializing WiFi...");
@@ -118,6 +118,7 @@ void setup() {
                   static_cast<unsigned>(cam::kHttpPort));
   }
   if (cam::stream_begin()) cam::log_line("STREAM", "Starting 20fps video stream...");
+  esp_task_wdt_add(nullptr);  // this loop task, once the slow initialisation is over
 }
 
 void loop() {

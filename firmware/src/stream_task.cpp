@@ -60,7 +60,8 @@ void stream_once(int* failures) {
       fb == nullptr ? camcore::FrameCheck::TooShort
                     : camcore::check_jpeg(fb->buf, fb->len, kFrameSlotBytes - camcore::kMetaSegmentBytes);
   if (check != camcore::FrameCheck::Ok) {
-    if (fb != nullptr) camera_release(fb);
+    const bool no_frame = fb == nullptr;
+    if (!no_frame) camera_release(fb);
     bool verbose;
     {
       CoreLock lock;
@@ -68,8 +69,11 @@ void stream_once(int* failures) {
       app().state.pacer.on_frame(capture_us);
       verbose = app().state.settings.verbose;
     }
-    if (fb == nullptr || verbose) {
-      log_line("ERROR", "Camera capture failed (%s)", camcore::frame_check_name(check));
+    // The first failure of a run is logged (all of them in verbose mode), so a
+    // dead camera does not flood the console at the frame rate.
+    if (*failures == 0 || verbose) {
+      log_line("ERROR", "Camera capture failed (%s)",
+               no_frame ? "no frame" : camcore::frame_check_name(check));
     }
     if (++*failures >= kCaptureFailuresBeforeReinit) {
       *failures = 0;

@@ -54,14 +54,13 @@ esp_err_t on_root_ws(httpd_req_t* req);
 esp_err_t on_root_refusing(httpd_req_t* req);
 
 httpd_uri_t make_uri(bool websocket) {
-  httpd_uri_t uri = {};
+  httpd_uri_t uri = {};  // zero-initialised: no subprotocol, fields of newer IDFs off
   uri.uri = "/";
   uri.method = HTTP_GET;
   uri.handler = websocket ? on_root_ws : on_root_refusing;
   uri.user_ctx = nullptr;
   uri.is_websocket = websocket;
   uri.handle_ws_control_frames = false;  // the server answers PING/CLOSE frames itself
-  uri.supported_subprotocol = nullptr;
   return uri;
 }
 
