@@ -15,6 +15,7 @@
 #include "limits.h"
 #include "messages.h"
 #include "send_tracker.h"
+#include "stream_hub.h"
 
 // The page, embedded by PlatformIO (board_build.embed_txtfiles = web/index.html,
 // which appends a NUL).
@@ -30,21 +31,41 @@ enum class Admission : uint8_t { Open, Full, Stopped };
 httpd_handle_t g_server = nullptr;
 Admission g_admission = Admission::Open;  // which GET handler is registered (server task only)
 
-// One outgoing text message per viewer slot (status, wstest); a slot whose
-// previous text is still being sent skips the next one.
+// One outgoing text buffer per viewer slot (status, wstest); the hub knows
+// whether it is still being sent.
 struct TextSlot {
-  bool busy = false;
   size_t len = 0;
   char data[camcore::kMaxWsText];
 };
 TextSlot g_text[camcore::kMaxClients];
 
-// Every asynchronous send (frames and texts) is tracked: bounded in number,
-// reclaimed when its completion was lost (see send_tracker.h).
-camcore::SendTracker g_sends;
-// A send still outstanding after this long had its work item dropped: far
-// beyond send_wait_timeout (2 s) times the sends that can queue before it.
+// A send still outstanding after this long had its work item dropped by the
+// server (see send_tracker.h): far beyond send_wait_timeout (2 s) times the
+// sends that can be queued before it.
 constexpr uint64_t kLostSendUs = 30ull * 1000000;
+
+void on_sent(esp_err_t err, int fd, void* arg);
+
+// The hub's transport: esp_http_server's asynchronous WebSocket send.
+class HttpdPort : public camcore::SendPort {
+ public:
+  bool send_async(int handle, const uint8_t* data, size_t len, bool binary,
+                  int32_t token) override {
+    httpd_ws_frame_t frame = {};
+    frame.final = true;
+    frame.type = binary ? HTTPD_WS_TYPE_BINARY : HTTPD_WS_TYPE_TEXT;
+    frame.payload = const_cast<uint8_t*>(data);  // kept alive by the hub until on_sent
+    frame.len = len;
+    return httpd_ws_send_data_async(g_server, handle, &frame, on_sent,
+                                    reinterpret_cast<void*>(static_cast<intptr_t>(token))) == ESP_OK;
+  }
+};
+
+camcore::StreamHub& hub() {
+  static HttpdPort port;
+  static camcore::StreamHub instance(app().state, app().pool, port);
+  return instance;
+}
 
 // Receive buffer for viewer text; used only on the server task.
 char g_rx[camcore::kMaxWsText + 1];
@@ -243,70 +264,20 @@ void on_close(httpd_handle_t, int fd) {
   close(fd);  // with a close_fn set, closing the socket is ours to do
 }
 
-// Book-keeping for a finished (or lost) send; core lock held. Returns the
-// connection to close after repeated failures, or -1.
-int complete_send(const camcore::SendTracker::Send& send, bool ok) {
-  camcore::CameraState& state = app().state;
-  int close_fd = -1;
-  if (send.frame_slot >= 0) {
-    if (state.clients.finish_frame(send.handle, ok)) close_fd = send.handle;
-    if (ok) state.stats.on_sent(send.bytes);
-    app().pool.release(send.frame_slot);
-  }
-  if (send.text_slot >= 0) {
-    g_text[send.text_slot].busy = false;
-    if (ok) state.clients.on_message_sent();
-  }
-  return close_fd;
-}
-
 void close_failing(int fd) {
   log_line("WS", "Closing client fd %d after repeated send failures", fd);
   httpd_sess_trigger_close(g_server, fd);
 }
 
-// Completion callback of every tracked send (server task).
+// Completion callback of every frame and text send (server task).
 void on_sent(esp_err_t err, int, void* arg) {
-  int close_fd = -1;
+  int close_fd;
   {
     CoreLock lock;
-    camcore::SendTracker::Send send;
-    if (!g_sends.finish(static_cast<int32_t>(reinterpret_cast<intptr_t>(arg)), &send)) {
-      return;  // reclaimed as lost earlier: already accounted for
-    }
-    close_fd = complete_send(send, err == ESP_OK);
+    close_fd = hub().on_complete(static_cast<int32_t>(reinterpret_cast<intptr_t>(arg)),
+                                 err == ESP_OK);
   }
   if (close_fd >= 0) close_failing(close_fd);
-}
-
-// Starts a tracked asynchronous send (core lock held); false when it was not
-// started (too many outstanding, or the server refused to queue it), in
-// which case nothing is held.
-bool start_send(const camcore::SendTracker::Send& send, httpd_ws_type_t type, const void* data) {
-  const int32_t token = g_sends.begin(send, now_us());
-  if (token < 0) return false;
-  httpd_ws_frame_t frame = {};
-  frame.final = true;
-  frame.type = type;
-  frame.payload = static_cast<uint8_t*>(const_cast<void*>(data));  // alive until on_sent
-  frame.len = send.bytes;
-  if (httpd_ws_send_data_async(g_server, send.handle, &frame, on_sent,
-                               reinterpret_cast<void*>(static_cast<intptr_t>(token))) == ESP_OK) {
-    return true;
-  }
-  camcore::SendTracker::Send dropped;
-  g_sends.finish(token, &dropped);
-  return false;
-}
-
-// Sends g_text[i] to viewer slot i (core lock held).
-bool queue_text(size_t i) {
-  camcore::SendTracker::Send send;
-  send.handle = app().state.clients.slot(i).handle;
-  send.text_slot = static_cast<int>(i);
-  send.bytes = g_text[i].len;
-  g_text[i].busy = start_send(send, HTTPD_WS_TYPE_TEXT, g_text[i].data);
-  return g_text[i].busy;
 }
 
 }  // namespace
@@ -337,33 +308,15 @@ void web_set_accepting(bool accepting) {
 int web_broadcast_test() {
   int sent = 0;
   for (size_t i = 0; i < camcore::kMaxClients; ++i) {
-    if (!app().state.clients.slot(i).active || g_text[i].busy) continue;
+    if (!app().state.clients.slot(i).active || hub().text_busy(i)) continue;
     g_text[i].len = camcore::write_test_message(g_text[i].data, sizeof(g_text[i].data));
-    sent += queue_text(i) ? 1 : 0;
+    sent += hub().offer_text(i, g_text[i].data, g_text[i].len, now_us()) ? 1 : 0;
   }
   return sent;
 }
 
 void web_send_frame(int slot, const uint8_t* data, size_t len) {
-  camcore::ClientTable& clients = app().state.clients;
-  for (size_t i = 0; i < camcore::kMaxClients; ++i) {
-    const camcore::ClientInfo& client = clients.slot(i);
-    if (!client.active) continue;
-    if (!clients.begin_frame(client.handle)) {  // busy: skipped for this viewer
-      app().state.stats.on_dropped();
-      continue;
-    }
-    camcore::SendTracker::Send send;
-    send.handle = client.handle;
-    send.frame_slot = slot;
-    send.bytes = len;
-    app().pool.retain(slot);  // before the send: its completion may run at once
-    if (!start_send(send, HTTPD_WS_TYPE_BINARY, data)) {
-      app().pool.release(slot);
-      clients.cancel_frame(client.handle);
-      app().state.stats.on_dropped();
-    }
-  }
+  hub().offer_frame(slot, data, len, now_us());
 }
 
 void web_close_all(CloseCode code) {
@@ -374,27 +327,26 @@ void web_close_all(CloseCode code) {
 }
 
 void web_send_status(uint64_t now_us) {
-  camcore::SendTracker::Send lost[camcore::SendTracker::kMaxOutstanding];
   int close_fds[camcore::SendTracker::kMaxOutstanding];
+  size_t n_close = 0;
   size_t n_lost;
   {
     CoreLock lock;
-    n_lost = g_sends.reclaim(now_us, kLostSendUs, lost);
-    for (size_t i = 0; i < n_lost; ++i) close_fds[i] = complete_send(lost[i], false);
+    n_lost = hub().reclaim(now_us, kLostSendUs, close_fds, &n_close);
   }
-  for (size_t i = 0; i < n_lost; ++i) {
-    log_line("WARNING", "A WebSocket send to fd %d was lost by the server; reclaimed",
-             lost[i].handle);
-    if (close_fds[i] >= 0) close_failing(close_fds[i]);
+  if (n_lost > 0) {
+    log_line("WARNING", "%u WebSocket send(s) lost by the server were reclaimed",
+             static_cast<unsigned>(n_lost));
   }
+  for (size_t i = 0; i < n_close; ++i) close_failing(close_fds[i]);
   CoreLock lock;
   const camcore::SystemInfo sys = EspDevice().system_info();
   for (size_t i = 0; i < camcore::kMaxClients; ++i) {
     const camcore::ClientInfo& client = app().state.clients.slot(i);
-    if (!client.active || g_text[i].busy) continue;
+    if (!client.active || hub().text_busy(i)) continue;
     g_text[i].len = camcore::write_status(app().state, sys, client.skipped, now_us,
                                           g_text[i].data, sizeof(g_text[i].data));
-    if (g_text[i].len > 0) queue_text(i);
+    if (g_text[i].len > 0) hub().offer_text(i, g_text[i].data, g_text[i].len, now_us);
   }
 }
 
