@@ -197,29 +197,29 @@ TEST(SendTracker, BoundsOutstandingSends) {
   camcore::SendTracker t;
   int32_t tokens[camcore::SendTracker::kMaxOutstanding];
   for (auto& token : tokens) {
-    token = t.begin({1, 0, -1, 10}, 0);
+    token = t.begin({1, 0, 0, -1, 10}, 0);
     ASSERT_GE(token, 0);
   }
-  EXPECT_EQ(t.begin({2, 1, -1, 10}, 0), -1);  // full: the caller skips the frame
+  EXPECT_EQ(t.begin({2, 0, 1, -1, 10}, 0), -1);  // full: the caller skips the frame
   camcore::SendTracker::Send s;
   ASSERT_TRUE(t.finish(tokens[1], &s));
   EXPECT_EQ(s.handle, 1);
   EXPECT_EQ(s.bytes, 10u);
   EXPECT_FALSE(t.finish(tokens[1], &s));  // completes once only
-  EXPECT_GE(t.begin({2, 1, -1, 10}, 0), 0);
+  EXPECT_GE(t.begin({2, 0, 1, -1, 10}, 0), 0);
   EXPECT_EQ(t.outstanding(), camcore::SendTracker::kMaxOutstanding);
 }
 
 TEST(SendTracker, LostSendsAreReclaimedAndLateCompletionsIgnored) {
   camcore::SendTracker t;
-  const int32_t old_send = t.begin({1, 2, -1, 100}, 1000);
-  const int32_t young = t.begin({2, -1, 0, 50}, 20000000);
+  const int32_t old_send = t.begin({1, 0, 2, -1, 100}, 1000);
+  const int32_t young = t.begin({2, 0, -1, 0, 50}, 20000000);
   camcore::SendTracker::Send lost[camcore::SendTracker::kMaxOutstanding];
   EXPECT_EQ(t.reclaim(20000000, 30000000, lost), 0u);
   ASSERT_EQ(t.reclaim(31000001, 30000000, lost), 1u);
   EXPECT_EQ(lost[0].frame_slot, 2);
   // The record is reused; the stale token must not complete the new send.
-  const int32_t reuse = t.begin({3, 0, -1, 1}, 31000002);
+  const int32_t reuse = t.begin({3, 0, 0, -1, 1}, 31000002);
   ASSERT_GE(reuse, 0);
   camcore::SendTracker::Send s;
   EXPECT_FALSE(t.finish(old_send, &s));

@@ -120,6 +120,18 @@ TEST_F(Hub, RepeatedFailuresCloseTheViewer) {
   EXPECT_EQ(close[0], 7);
 }
 
+TEST_F(Hub, CompletionForAClosedViewerDoesNotTouchTheNextOnTheSameFd) {
+  state.clients.add(5, "old");
+  produce(0);
+  state.clients.remove(5);       // socket closed while the send is queued...
+  state.clients.add(5, "new");   // ...and its fd given to a newcomer
+  produce(50000);
+  ASSERT_TRUE(state.clients.find(5)->in_flight);
+  port.complete(hub, 5, false);  // both completions: the old one must be ignored
+  EXPECT_EQ(state.clients.find(5)->failures, 1u);
+  EXPECT_EQ(free_slots(), static_cast<int>(camcore::FramePool::kSlots));
+}
+
 TEST_F(Hub, RefusedSendsHoldNothing) {
   state.clients.add(1, "a");
   port.refuse = true;

@@ -24,6 +24,7 @@ class SendTracker {
 
   struct Send {
     int handle = -1;      // connection
+    uint32_t client = 0;  // ClientInfo::number: handles (socket fds) are reused, numbers never
     int frame_slot = -1;  // FramePool slot of a frame, or -1
     int text_slot = -1;   // the glue's text buffer index, or -1
     size_t bytes = 0;

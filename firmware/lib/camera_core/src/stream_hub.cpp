@@ -13,6 +13,7 @@ void StreamHub::offer_frame(int slot, const uint8_t* data, size_t len, uint64_t 
     }
     SendTracker::Send send;
     send.handle = client.handle;
+    send.client = client.number;
     send.frame_slot = slot;
     send.bytes = len;
     const int32_t token = sends_.begin(send, now_us);
@@ -50,7 +51,13 @@ bool StreamHub::offer_text(size_t i, const char* data, size_t len, uint64_t now_
 int StreamHub::complete(const SendTracker::Send& send, bool ok) {
   int close_handle = -1;
   if (send.frame_slot >= 0) {
-    if (state_.clients.finish_frame(send.handle, ok)) close_handle = send.handle;
+    // Only the viewer the frame was sent to: its socket may have closed and
+    // the fd been given to a newcomer while the send was queued.
+    const ClientInfo* viewer = state_.clients.find(send.handle);
+    if (viewer != nullptr && viewer->number == send.client &&
+        state_.clients.finish_frame(send.handle, ok)) {
+      close_handle = send.handle;
+    }
     if (ok) state_.stats.on_sent(send.bytes);
     pool_.release(send.frame_slot);
   }
