@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer harnesses of the firmware core and runs each one.
+# Builds the libFuzzer harnesses of the firmware core (JSON reader, command
+# path, viewer fan-out) and runs each one.
 #
 #   firmware/test/fuzz/run.sh [SECONDS]     (default 10 s per harness)
 #
@@ -20,7 +21,7 @@ CXX=${FUZZ_CXX:-clang++}
 mkdir -p "$OUT"
 python3 "$HERE/seeds.py" "$REPO/test/vectors" "$OUT/seeds"
 
-for harness in fuzz_json_reader fuzz_commands; do
+for harness in fuzz_json_reader fuzz_commands fuzz_stream_hub; do
   echo "== $harness: build"
   "$CXX" -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
     -I"$CORE" "$CORE"/*.cpp "$HERE/$harness.cpp" -o "$OUT/$harness"

@@ -33,6 +33,12 @@ def main(vectors, out):
     seeds += [b'\x03PING', b'\x03PING 1700000000123456789', b'\x03' + requests[0]]
     seeds += [b'\x04' + b'\n'.join(lines) + b'\n', b'\x04' + b'x' * 300 + b'\nstats\r\n']
     write(os.path.join(out, 'fuzz_commands'), seeds)
+    # fuzz_stream_hub: one event per byte (low nibble: event, high: argument).
+    write(os.path.join(out, 'fuzz_stream_hub'), [
+        bytes([0x00, 0x10, 0x20, 0x02, 0x04, 0x02, 0x06, 0x09, 0x14]),  # three viewers, frames
+        bytes([0x00, 0x02, 0x07, 0x58, 0x58, 0x02, 0x04]),  # a lost send reclaimed
+        bytes([0x00, 0x02, 0x01, 0x00, 0x02, 0x04, 0x04]),  # fd reused mid-send
+    ])
 
 
 if __name__ == '__main__':

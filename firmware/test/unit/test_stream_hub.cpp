@@ -90,6 +90,25 @@ TEST_F(Hub, StalledViewersNeverStarveTheProducer) {
   EXPECT_EQ(state.clients.find(3)->skipped, 99u);
 }
 
+// Regression (fuzz_stream_hub): viewers that leave with a send in flight and
+// come back could hold one slot more than there are viewers; with one slot
+// per viewer plus one, the producer was starved.
+TEST_F(Hub, DepartedViewersSendsDoNotStarveTheProducer) {
+  for (int h = 3; h <= 5; ++h) state.clients.add(h, "v");
+  // Each viewer ends up holding a different slot with a send that never completes.
+  produce(0);
+  port.complete(hub, 4, true);
+  port.complete(hub, 5, true);
+  produce(50000);
+  port.complete(hub, 5, true);
+  produce(100000);
+  state.clients.remove(3);  // a viewer leaves, its send still queued...
+  state.clients.add(3, "again");  // ...and a newcomer gets its fd
+  produce(150000);  // fourth slot held, by the newcomer's send
+  EXPECT_EQ(hub.outstanding(), camcore::SendTracker::kMaxOutstanding);
+  for (int f = 4; f < 20; ++f) produce(static_cast<uint64_t>(f) * 50000);  // asserts a slot
+}
+
 TEST_F(Hub, LostCompletionsAreReclaimedOnce) {
   state.clients.add(1, "a");
   produce(0);

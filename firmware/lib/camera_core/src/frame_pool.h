@@ -2,9 +2,10 @@
 // back to the driver right after its JPEG is copied (with the APP4 metadata)
 // into a free slot; the slot stays in use until every client's send of it
 // has completed. Memory use is fixed at kSlots frames no matter how slow the
-// clients are. With at most one send in flight per client (ClientTable),
-// sends hold at most kMaxClients slots, so the producer always finds one;
-// if it ever does not, the frame is dropped and counted.
+// viewers are. Frame sends hold at most kMaxOutstandingSends slots (that
+// bound also covers sends to viewers that already left), so with one slot
+// more the producer always finds a free one; if it ever does not, the frame
+// is dropped and counted.
 //
 // Not thread-safe: the glue calls it with its core lock held.
 #pragma once
@@ -18,7 +19,7 @@ namespace camcore {
 
 class FramePool {
  public:
-  static constexpr size_t kSlots = kMaxClients + 1;
+  static constexpr size_t kSlots = kMaxOutstandingSends + 1;
 
   // A free slot with one reference (the producer's), or -1.
   int acquire();

@@ -13,6 +13,8 @@ constexpr const char* kDeviceName = "esp32s3-ov2640";
 constexpr const char* kWelcomeText = "ESP32-S3 Camera Ready - 20fps video stream starting";
 
 constexpr size_t kMaxClients = 3;
+// Asynchronous WebSocket sends outstanding at once (see send_tracker.h).
+constexpr size_t kMaxOutstandingSends = 4;
 constexpr size_t kMaxWsText = 512;      // longest WebSocket text message accepted
 constexpr size_t kMaxSerialLine = 256;  // longest serial line accepted (without '\n')
 constexpr size_t kMaxIdChars = 32;      // request id, in characters (code points)

@@ -16,11 +16,13 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "limits.h"
+
 namespace camcore {
 
 class SendTracker {
  public:
-  static constexpr size_t kMaxOutstanding = 4;
+  static constexpr size_t kMaxOutstanding = kMaxOutstandingSends;
 
   struct Send {
     int handle = -1;      // connection
