@@ -185,6 +185,7 @@ class Soak:
         self.events: List[tuple] = []  # (t, fault, recovery s or None)
         self.samples: List[tuple] = []  # (t, rss MB, fds, threads)
         self.bad_phase = False
+        self.rng = random.Random()
 
     def start_emulator(self, bad: bool = False) -> None:
         """(Re)start the emulator on the same port and serial symlink."""
@@ -211,7 +212,7 @@ class Soak:
             self.emulator.proc.kill()  # brown-out: no close handshake
             self.emulator.proc.wait()
             self.emulator.stop()
-            time.sleep(1.0)
+            time.sleep(1.0 + self.rng.random())
             self.bad_phase = not self.bad_phase
             self.start_emulator(bad=self.bad_phase)
             mark = time.monotonic()
@@ -219,18 +220,19 @@ class Soak:
             fault = 'kill+restart' + (' (bad frames on)' if self.bad_phase else '')
         elif fault == 'stall':
             self.emulator.signal(signal.SIGSTOP)
-            time.sleep(3.0)
+            # Random lengths: the node's retry timers must not stay in phase with ours.
+            time.sleep(3.0 + self.rng.random())
             self.emulator.signal(signal.SIGCONT)
             mark = time.monotonic()
             recovery = watcher.first_frame_after(mark, 15)
-            fault = 'SIGSTOP 3 s'
+            fault = 'SIGSTOP 3-4 s'
         else:  # serial unplug and replug; the stream must not notice
             self.emulator.signal(signal.SIGUSR1)
-            time.sleep(2.0)
+            time.sleep(2.0 + self.rng.random())
             self.emulator.signal(signal.SIGUSR1)
             mark = time.monotonic()
             recovery = self.serial_reopened(mark, 10.0)
-            fault = 'serial unplug 2 s'
+            fault = 'serial unplug 2-3 s'
         self.events.append((start - t0, fault, recovery))
 
     def serial_reopened(self, mark: float, timeout: float) -> Optional[float]:
