@@ -8,6 +8,7 @@ scales intrinsics when the device's frame size differs from the calibrated one.
 """
 
 import dataclasses
+import math
 import os
 import tempfile
 from typing import List, Optional
@@ -69,7 +70,8 @@ def resolve_url(url: str, camera_name: str) -> str:
                                                  get_package_share_directory)
         try:
             share = get_package_share_directory(parsed.netloc)
-        except (PackageNotFoundError, KeyError, ValueError) as exc:
+        except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+            # OSError: AMENT_PREFIX_PATH unset (a pip install run outside a ROS setup).
             if parsed.netloc != PACKAGE:
                 raise CalibrationError(f'package {parsed.netloc!r} not found for {url}') from exc
             share = share_dir()  # this package run from a source checkout (pip -e)
@@ -85,13 +87,26 @@ def _matrix(doc: dict, key: str, rows: int, cols: int) -> List[float]:
     if len(data) != rows * cols or node.get('rows') != rows or node.get('cols') != cols:
         raise CalibrationError(f'{key}: expected {rows}x{cols}')
     try:
-        return [float(v) for v in data]
-    except (TypeError, ValueError) as exc:
+        values = [float(v) for v in data]
+    except (TypeError, ValueError, OverflowError) as exc:
         raise CalibrationError(f'{key}: non-numeric entry') from exc
+    if not all(math.isfinite(v) for v in values):
+        raise CalibrationError(f'{key}: non-finite entry')
+    return values
 
 
 def parse(text: str) -> Calibration:
-    """Parse a camera_calibration_parsers YAML document."""
+    """Parse a camera_calibration_parsers YAML document; any defect is a CalibrationError."""
+    try:
+        return _parse(text)
+    except CalibrationError:
+        raise
+    except (TypeError, ValueError, OverflowError, RecursionError, AttributeError) as exc:
+        # Wrong shapes deep inside the YAML (found by fuzzing): still a clear error.
+        raise CalibrationError(f'malformed calibration: {type(exc).__name__}: {exc}') from exc
+
+
+def _parse(text: str) -> Calibration:
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:

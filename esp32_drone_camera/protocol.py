@@ -100,8 +100,8 @@ def parse_text(text: str) -> Message:
         return Message('unknown', {}) if text.strip() else Message('invalid', {}, 'empty')
     try:
         obj = loads_strict(text)
-    except ValueError as exc:
-        return Message('invalid', {}, f'bad JSON: {exc}')
+    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
+        return Message('invalid', {}, f'bad JSON: {type(exc).__name__}')
     if not isinstance(obj, dict):
         return Message('invalid', {}, 'not a JSON object')
     kind = obj.get('type')

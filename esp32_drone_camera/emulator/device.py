@@ -113,7 +113,7 @@ class DeviceCore:
             return _error(None, None, cmds.BAD_REQUEST, 'message too long')
         try:
             obj = loads_strict(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return _error(None, None, cmds.BAD_REQUEST, 'not valid JSON')
         if not isinstance(obj, dict):
             return _error(None, None, cmds.BAD_REQUEST, 'not a JSON object')
@@ -126,8 +126,9 @@ class DeviceCore:
             return _error(request_id, None, cmds.BAD_REQUEST, 'no cmd')
         if transport == cmds.WEBSOCKET and self.token is not None:
             given = obj.get('token')
+            # surrogatepass: a lone surrogate in JSON is a wrong token, not a crash.
             if not isinstance(given, str) or not hmac.compare_digest(
-                    given.encode(), self.token.encode()):
+                    given.encode('utf-8', 'surrogatepass'), self.token.encode()):
                 return _error(request_id, name, cmds.UNAUTHORIZED, 'command token required')
         return self.dispatch(name, obj.get('arg'), transport, request_id)
 

@@ -13,6 +13,7 @@ import http
 import json
 import os
 import signal
+import socket
 import time
 from typing import Dict, List, Optional
 
@@ -33,7 +34,8 @@ from ..protocol import MAX_CLIENTS, parse_ping, REJECT_HEADER, REJECT_MAX_CLIENT
 PLACEHOLDER_PAGE = (b'<!doctype html><html><title>ESP32-S3 camera</title>'
                     b'<p>Emulated camera: firmware/web/index.html is missing.</p></html>')
 RESET_DELAY_S = 1.0
-WRITE_HIGH_WATER = 64 * 1024  # above this a client is "busy" and skips frames
+WRITE_HIGH_WATER = 64 * 1024  # websockets' limit before send() waits for the socket
+SEND_BUFFER = 16 * 1024  # kernel send buffer per client (Linux doubles it)
 
 
 @dataclasses.dataclass
@@ -79,7 +81,7 @@ class Client:
         """Tell whether the last frame is queued, being sent or still in the socket buffer."""
         transport = self.ws.transport
         return self.in_flight or self.slot is not None or (
-            transport is not None and transport.get_write_buffer_size() > WRITE_HIGH_WATER)
+            transport is not None and transport.get_write_buffer_size() > 0)
 
 
 class Emulator(DeviceHooks):
@@ -249,6 +251,11 @@ class Emulator(DeviceHooks):
         if len(self.clients) >= self.cfg.max_clients:  # raced past process_request
             await ws.close(1013, 'max clients reached')
             return
+        sock = ws.transport.get_extra_info('socket')
+        if sock is not None:
+            # The ESP32's lwIP send buffer is small; a large kernel buffer would hide a
+            # slow link from the flow control and queue seconds of video.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
         self._client_numbers += 1
         client = Client(ws, self._client_numbers)
         self.clients[ws] = client
