@@ -3,7 +3,8 @@
 # without either it prints what to install and goes on (those tests then skip or fail
 # with a clear message).
 set -euo pipefail
-packages=(python3-venv cmake g++ make libgtest-dev clang socat chromium iproute2 git)
+packages=(python3-venv cmake g++ make libgtest-dev nlohmann-json3-dev clang libclang-rt-14-dev
+  socat chromium iproute2 iputils-ping git)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -3,11 +3,20 @@
 # repository. A variable that is not set leaves the default in src/config.h
 # (the README's SSID/password, no token).
 #
-#   CAM_AP_SSID=MyDrone CAM_AP_PASSWORD='long secret' CAM_COMMAND_TOKEN=abc pio run
+#   CAM_AP_SSID=MyDrone CAM_AP_PASSWORD='long secret' CAM_TOKEN=abc pio run
+#
+# CAM_TOKEN is the name the camera node, the emulator and the flash tool read too,
+# so one variable configures both ends; CAM_COMMAND_TOKEN is accepted as well.
 Import("env")  # noqa: F821  (provided by PlatformIO's SCons)
 import os
 
-for name in ("CAM_AP_SSID", "CAM_AP_PASSWORD", "CAM_COMMAND_TOKEN"):
-    value = os.environ.get(name)
+SETTINGS = {
+    "CAM_AP_SSID": ("CAM_AP_SSID",),
+    "CAM_AP_PASSWORD": ("CAM_AP_PASSWORD",),
+    "CAM_COMMAND_TOKEN": ("CAM_TOKEN", "CAM_COMMAND_TOKEN"),
+}
+
+for macro, variables in SETTINGS.items():
+    value = next((os.environ[v] for v in variables if v in os.environ), None)
     if value is not None:
-        env.Append(CPPDEFINES=[(name, env.StringifyMacro(value))])  # noqa: F821
+        env.Append(CPPDEFINES=[(macro, env.StringifyMacro(value))])  # noqa: F821
