@@ -1,4 +1,5 @@
-"""Soak: stream at 20 fps for a long time while injecting faults on a schedule.
+"""
+Soak: stream at 20 fps for a long time while injecting faults on a schedule.
 
 The emulator is killed and restarted (alternately with bad frames and text turned
 on), frozen with SIGSTOP, and its serial cable is unplugged and replugged; a

@@ -1,4 +1,5 @@
-"""A second network host for fault tests: an ip netns joined to this one by a veth pair.
+"""
+A second network host for fault tests: an ip netns joined to this one by a veth pair.
 
 The emulator runs inside the namespace (the "drone"), the node and the probe stay
 in the root namespace, so DDS discovery stays on localhost while the camera link

@@ -1,4 +1,5 @@
-"""Slow and many consumers: a stalled subscriber must not slow the node or anyone else.
+"""
+Slow and many consumers: a stalled subscriber must not slow the node or anyone else.
 
 The subscribers run in their own processes (a separate DDS participant each, as a
 real consumer would), on the node's reliable image topic.

@@ -1,4 +1,5 @@
-"""Real link faults: the emulator on a second network host (ip netns + veth).
+"""
+Real link faults: the emulator on a second network host (ip netns + veth).
 
 The node and the probe stay in the root namespace (DDS on localhost); only the
 camera link crosses the veth pair, which is taken down or throttled with tc tbf.

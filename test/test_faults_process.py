@@ -1,4 +1,5 @@
-"""Process faults: the emulator killed, frozen, and its serial cable pulled mid-command.
+"""
+Process faults: the emulator killed, frozen, and its serial cable pulled mid-command.
 
 Each test measures the recovery time, checks the diagnostics' level changes and
 that every published frame is a complete JPEG, and records the result in

@@ -1,4 +1,5 @@
-"""Property-based fuzzing (hypothesis) of everything that parses outside input.
+"""
+Property-based fuzzing (hypothesis) of everything that parses outside input.
 
 Contract checked for each parser: it returns its documented result type or raises
 only its documented exception, and the invariants the node relies on hold (a frame

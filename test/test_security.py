@@ -1,4 +1,5 @@
-"""Security basics: the command token, secrets, input size bounds, parameter ranges.
+"""
+Security basics: the command token, secrets, input size bounds, parameter ranges.
 
 The token is enforced by the device and kept out of logs and ROS parameters; every
 input has a size bound; parameters are range-checked before anything reaches the

@@ -1,4 +1,5 @@
-"""The soak (bench/soak.py, `make soak`) cut to 60 seconds for `make test`.
+"""
+The soak (bench/soak.py, `make soak`) cut to 60 seconds for `make test`.
 
 Same code, same checks: faults on a schedule, no invalid frame published, the
 node's memory, file descriptors and threads flat after warm-up. It writes
