@@ -20,7 +20,7 @@ import numpy as np
 from procs import free_port, ProcGroup, PY
 from subjects import Subject
 
-PRE_ENCODED = 30  # distinct frames the emulator cycles (realistic JPEG sizes, fast)
+PRE_ENCODED = 10  # distinct frames the emulator cycles (realistic JPEG sizes, fast)
 START_TIMEOUT = 20.0
 DRAIN_S = 0.2  # frames captured just before the window closed are still on their way
 SUBSCRIBER = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'subscriber.py')

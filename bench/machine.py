@@ -3,6 +3,7 @@
 from importlib import metadata
 import os
 import platform
+import subprocess
 import sys
 
 
@@ -22,6 +23,19 @@ def cpu_model() -> str:
     return platform.processor() or 'unknown'
 
 
+def node_revision() -> str:
+    """Return the git commit of the measured code, flagged if esp32_drone_camera/ differs."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=root, text=True,
+                                capture_output=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(['git', 'status', '--porcelain', '--', 'esp32_drone_camera'],
+                               cwd=root, text=True, capture_output=True, timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return 'unknown (no git)'
+    return commit + (' with uncommitted changes in esp32_drone_camera/' if dirty else '')
+
+
 def describe() -> dict:
     """CPU, cores, OS, Python and the libraries on the measured path."""
     distro = next((d for d in ('kilted', 'jazzy', 'rolling')
@@ -34,4 +48,5 @@ def describe() -> dict:
         'ROS 2': f'{distro} (rclpy {_version("rclpy")}, from PyPI wheels, Fast DDS)',
         'websockets': _version('websockets'),
         'OpenCV': _version('opencv-python-headless'),
+        'code measured': node_revision(),
     }

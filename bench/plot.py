@@ -7,7 +7,8 @@ import numpy as np  # noqa: E402
 
 from report import LABELS  # noqa: E402
 
-COLORS = {'node': 'tab:blue', 'relay': 'tab:green', 'bridge': 'tab:red', 'direct': 'tab:gray'}
+COLORS = {'node': 'tab:blue', 'relay': 'tab:green', 'bridge': 'tab:red', 'socket': 'tab:purple',
+          'direct': 'tab:gray'}
 
 
 def _latency(ax, results: dict) -> None:
@@ -27,7 +28,7 @@ def _latency(ax, results: dict) -> None:
 
 def _cpu_vs_rate(ax, results: dict) -> None:
     runs = results.get('main', []) + results.get('rate', []) + results.get('long', [])
-    for name in ('node', 'relay', 'bridge', 'direct'):
+    for name in COLORS:
         points = sorted((r['delivered_fps'], r['cpu_ms_per_frame'], r['lost']) for r in runs
                         if r['subject'] == name and r['delivered'])
         if not points:

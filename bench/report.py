@@ -3,10 +3,10 @@
 import math
 from typing import List
 
-from subjects import BRIDGE, DIRECT, NODE, RELAY
-from targets import check
+from subjects import BRIDGE, DIRECT, FLOOR, NODE, RELAY, SOCKET
+from targets import check, max_lossless_fps
 
-LABELS = {s.name: s.label for s in (NODE, RELAY, BRIDGE, DIRECT)}
+LABELS = {s.name: s.label for s in (NODE, RELAY, BRIDGE, SOCKET, FLOOR, DIRECT)}
 
 
 def _f(value, digits: int = 2) -> str:
@@ -40,7 +40,8 @@ def _section_main(results: dict) -> List[str]:
                      'frames (all repeats)', 'lost', 'RSS MB', 'machine busy %'], rows),
             'Latency is from the emulator capturing a frame (it sends it at once) to the '
             'subscriber process receiving it; the plain WebSocket client row is the '
-            'emulator and loopback TCP alone, with no ROS. Node and relay windows are '
+            'emulator and loopback TCP alone, with no ROS; the publish-only floor receives '
+            'nothing (no latency). Node and relay windows are '
             'interleaved; each figure is the median over the repeats. "machine busy %" is '
             'the whole machine (all processes, of 200 %) during the window, which is shared '
             'with the tests of other people.', '']
@@ -61,8 +62,8 @@ def _section_stamp(results: dict) -> List[str]:
 
 
 def _section_rate(results: dict) -> List[str]:
-    runs = sorted(results.get('main', []) + results.get('rate', []) + results.get('long', []),
-                  key=lambda r: (r['subject'], r['offered_fps']))
+    runs = sorted((r for phase in ('main', 'rate', 'long') for r in results.get(phase, [])
+                   if r['subject'] != 'floor'), key=lambda r: (r['subject'], r['offered_fps']))
     long_ids = {id(r) for r in results.get('long', [])}
     rows = [[LABELS[r['subject']] + (' (long run)' if id(r) in long_ids else ''),
              _f(r['fps'], 0), _f(r['offered_fps'], 0),
@@ -75,8 +76,12 @@ def _section_rate(results: dict) -> List[str]:
             *_table(['subject', 'requested fps', 'sent fps', 'delivered fps', 'lost',
                      'CPU ms/frame', 'CPU %', 'latency p50 ms', 'latency p99 ms',
                      'emulator CPU %'], rows),
+            'Highest rate relayed with no loss in this run: ' + ', '.join(
+                f'{LABELS[s]} {r["delivered_fps"]:.0f} fps' for s in ('node', 'relay', 'bridge')
+                for r in [max_lossless_fps(results, s)] if r) + '.', '',
             '"sent" is what the emulator captured and offered in the window; frames it '
-            'skipped because the subject had not taken the previous one yet count as lost. '
+            'skipped because the subject had not taken the previous one yet count as lost '
+            '(the plain WebSocket client rows show how many the emulator drops by itself). '
             'The long-run rows are node and relay fed at once by one emulator at its '
             'ceiling: both share the 2 cores, as do their subscribers.', '']
 
@@ -130,10 +135,30 @@ def _section_long(results: dict) -> List[str]:
             'second at most (see the frame-rate table), so 100k frames would take minutes '
             'on their own; its memory is in the other tables (RSS columns).', '',
             *(['Frames were lost in this run: two relays, their subscribers and the '
-               'emulator share 2 cores at the top rate of the emulator, and a publisher keeps '
-               'only `qos_depth` (5) unacknowledged frames. The single-subject rows of the '
-               'frame-rate table are the loss test.', '']
+               'emulator share 2 cores at the top rate of the emulator; a relay that falls '
+               'a few frames behind has frames skipped by the device flow control, and a '
+               'publisher keeps only `qos_depth` (5) unacknowledged frames for a subscriber '
+               'that falls behind. The single-subject rows of the frame-rate table are the '
+               'loss test.', '']
               if any(r['lost'] for r in results['long']) else [])]
+
+
+def _section_floor(results: dict) -> List[str]:
+    floor = [r for r in results.get('main', []) if r['subject'] == 'floor']
+    if not floor:
+        return []
+    main = {r['subject']: r for r in results['main']}
+    rows = [[LABELS[name], _f(r['cpu_ms_per_frame'], 3), _f(r['cpu_pct'])]
+            for name, r in main.items() if name in ('floor', 'socket', 'relay', 'node')]
+    return ['## Floor: what publishing alone costs (same runs as above)', '',
+            *_table(['process', 'CPU ms/frame (median)', 'CPU % of one core'], rows),
+            f'`bench/publish_floor.py` publishes pre-serialised '
+            f'{floor[0]["frame_bytes"] / 1024:.1f} KB frames (the mean VGA size; bytes are '
+            'the cheapest thing rclpy can publish) to one reliable subscriber, woken by a '
+            'sleep, and receives nothing. A Python relay that publishes through rclpy '
+            'cannot spend much less per frame than this on this machine; the socket relay '
+            '(`bench/socket_relay.py`, the link design proposed for the node) receives its '
+            'frames for about the difference.', '']
 
 
 def _section_emulator(results: dict) -> List[str]:
@@ -169,12 +194,13 @@ def write(path: str, results: dict) -> None:
              '![latency and CPU per frame](benchmarks.png)', '']
     verdicts = [] if results['quick'] else check(results)
     if verdicts:
-        rows = [[v.target, v.measured, {True: 'pass', False: '**FAIL**', None: '–'}[v.passed]]
+        rows = [[v.target, v.measured,
+                 {True: 'pass', False: '**FAIL**', None: 'undecided (emulator drops)'}[v.passed]]
                 for v in verdicts]
         lines += ['## Targets (camera node, this run)', '',
                   *_table(['target', 'measured', 'result'], rows)]
-    for section in (_section_main, _section_stamp, _section_rate, _section_emulator,
-                    _section_size, _section_subscribers, _section_long):
+    for section in (_section_main, _section_floor, _section_stamp, _section_rate,
+                    _section_emulator, _section_size, _section_subscribers, _section_long):
         lines += section(results)
     lines += results.get('notes', [])
     with open(path, 'w') as f:

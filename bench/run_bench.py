@@ -18,10 +18,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from analyse import combine  # noqa: E402
 import case as case_mod  # noqa: E402
 from esp32_drone_camera.emulator.imagery import FrameRenderer  # noqa: E402
+from floor import run_floor  # noqa: E402
 import machine  # noqa: E402
 import plan  # noqa: E402
 import plot  # noqa: E402
 import report  # noqa: E402
+from subjects import FLOOR  # noqa: E402
 
 DEFAULT_DOMAIN = 64  # fixed and explicit; tests elsewhere pick random domains 1-100
 
@@ -35,10 +37,14 @@ def frame_bytes(size: str) -> float:
 def run(phases: dict, domain: int, log=print) -> dict:
     """Run every case of every phase; return results keyed by phase."""
     results = {}
+    vga_bytes = round(frame_bytes('VGA'))
     for phase, cases in phases.items():
         for c in cases:
             started = time.monotonic()
-            got = case_mod.run_case(c, domain)
+            if c.subjects == (FLOOR,):
+                got = run_floor(c, vga_bytes, domain)
+            else:
+                got = case_mod.run_case(c, domain)
             results.setdefault(phase, []).extend(got)
             for r in got:
                 log(f'{phase:12s} {r["subject"]:7s} {c.fps:6g} fps {c.size:5s} '
@@ -66,7 +72,7 @@ def main(argv=None) -> int:
     started = time.monotonic()
     phases = plan.quick_plan() if a.quick else plan.full_plan()
     results = {phase: combine(runs) for phase, runs in run(phases, a.domain).items()}
-    sizes = {c.size for cases in phases.values() for c in cases}
+    sizes = {c.size for cases in phases.values() for c in cases} | {'VGA'}
     results.update(
         machine=machine.describe(), domain=a.domain, quick=a.quick,
         sweep_fps=plan.SWEEP_FPS, frame_bytes={s: frame_bytes(s) for s in sizes},

@@ -41,6 +41,12 @@ class Subject(NamedTuple):
         if self.name == 'relay':
             return [PY, os.path.join(BENCH, 'bare_relay.py'), '--url', url,
                     '--ros-args', '-r', f'__ns:={ns}']
+        if self.name == 'floor':  # publishes by itself; the url is not used
+            return [PY, os.path.join(BENCH, 'publish_floor.py'), '--ros-args',
+                    '-r', f'__ns:={ns}']
+        if self.name == 'socket':
+            return [PY, os.path.join(BENCH, 'socket_relay.py'), '--url', url,
+                    '--ros-args', '-r', f'__ns:={ns}']
         if self.name == 'bridge':
             return [PY, os.path.join(BENCH, 'opencv_bridge.py'), '--url', url,
                     '--ros-args', '-r', f'__ns:={ns}']
@@ -48,8 +54,12 @@ class Subject(NamedTuple):
 
 
 NODE = Subject('node', 'camera node (as shipped)', 'image_raw/compressed', 'compressed')
-RELAY = Subject('relay', 'bare relay (floor)', 'image_raw/compressed', 'compressed')
+RELAY = Subject('relay', 'bare relay (design floor)', 'image_raw/compressed', 'compressed')
 BRIDGE = Subject('bridge', 'OpenCV bridge (decode, bgr8)', 'image_raw', 'raw')
+SOCKET = Subject('socket', 'socket relay (proposed link, prototype)', 'image_raw/compressed',
+                 'compressed')
+FLOOR = Subject('floor', 'publish only, no input', 'image_raw/compressed',
+                'compressed')
 DIRECT = Subject('direct', 'plain WebSocket client, no ROS (emulator reference)', None,
                  'compressed')
 ROS_SUBJECTS = (NODE, RELAY, BRIDGE)

@@ -1,0 +1,62 @@
+"""
+The floor of any Python relay: publish only, nothing received, nothing checked.
+
+It publishes a pre-serialised CompressedImage of a given size at a given rate, woken
+by a sleep, to whoever subscribes (reliable, depth 5, like the node). Its CPU per
+frame is what rclpy and Fast DDS cost on this machine before any input handling, so
+no design that publishes through rclpy can go below it. Each frame carries the APP4
+metadata with a sequence number so the benchmark subscriber can count it.
+"""
+
+import argparse
+import struct
+import sys
+import time
+
+from esp32_drone_camera.frames import insert_metadata
+import rclpy
+from rclpy.qos import HistoryPolicy, QoSProfile, ReliabilityPolicy
+from rclpy.serialization import serialize_message
+from sensor_msgs.msg import CompressedImage
+
+_STAMP = struct.Struct('<iI')
+_LEN = struct.Struct('<I')
+
+
+def main(argv=None) -> int:
+    """Publish until SIGINT."""
+    p = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    p.add_argument('--fps', type=float, default=20.0)
+    p.add_argument('--bytes', type=int, default=20000)
+    p.add_argument('--topic', default='image_raw/compressed')  # relative: under --ros-args ns
+    a, ros_args = p.parse_known_args(argv)
+    rclpy.init(args=ros_args)
+    node = rclpy.create_node('publish_floor')
+    qos = QoSProfile(depth=5, history=HistoryPolicy.KEEP_LAST,
+                     reliability=ReliabilityPolicy.RELIABLE)
+    publish = node.create_publisher(CompressedImage, a.topic, qos).publish
+    template = CompressedImage(format='jpeg')
+    template.header.frame_id = 'camera'
+    prefix = bytearray(serialize_message(template)[:-4])
+    body = b'\xff\xd8' + bytes(max(0, a.bytes - 28)) + b'\xff\xd9'
+    interval = 1.0 / a.fps
+    next_at = time.monotonic()
+    seq = 0
+    try:
+        while True:
+            next_at += interval
+            time.sleep(max(0.0, next_at - time.monotonic()))
+            jpeg = insert_metadata(body, 5, 12, seq, 0)
+            _STAMP.pack_into(prefix, 4, *divmod(time.time_ns(), 1_000_000_000))
+            publish(b''.join((prefix, _LEN.pack(len(jpeg)), jpeg)))
+            seq += 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
