@@ -21,6 +21,7 @@ import io
 import json
 import os
 import random
+import shutil
 import signal
 import statistics
 import sys
@@ -250,16 +251,18 @@ class Soak:
         """Run the soak; return the summary (``ok`` says whether every bound held)."""
         s = self.support
         watcher = Watcher()
-        self.start_emulator()
-        self.node = s.CameraNode(f'ws://127.0.0.1:{self.port}', stale_timeout=1.0,
-                                 reconnect_max=1.0, connect_timeout=1.0,
-                                 serial_port=self.serial_link, target_fps=self.fps)
         try:
+            self.start_emulator()
+            self.node = s.CameraNode(f'ws://127.0.0.1:{self.port}', stale_timeout=1.0,
+                                     reconnect_max=1.0, connect_timeout=1.0,
+                                     serial_port=self.serial_link, target_fps=self.fps)
             return self._schedule(watcher)
         finally:
-            self.node.stop()
-            self.emulator.stop()
+            for proc in (self.node, self.emulator):
+                if proc is not None:
+                    proc.stop()
             watcher.close()
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
     def _schedule(self, watcher: Watcher) -> dict:
         t0 = time.monotonic()
