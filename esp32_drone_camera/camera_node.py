@@ -42,6 +42,7 @@ from .serial_link import SerialLink
 NODE_NAME = 'esp32_drone_camera'
 HARD_MESSAGE_LIMIT = 4 * 1024 * 1024  # past this the link drops the connection (1009)
 STAMP_SANITY_NS = 2_000_000_000
+MAX_TEXT_CHARS = 16384  # device text messages are < 1 KB; longer ones are not parsed
 # Parameters that take effect at runtime without touching the device.
 DYNAMIC = ('stale_timeout', 'max_frame_size', 'fps_tolerance', 'timestamp_source',
            'arrival_offset', 'command_transport', 'command_timeout', 'target_fps')
@@ -291,6 +292,9 @@ class CameraNode(Node, ws_link.LinkCallbacks):
     # -- text and state from the link -------------------------------------------
     def on_text(self, text: str, arrival_ns: int) -> None:
         """Handle a JSON/text message from the device."""
+        if len(text) > MAX_TEXT_CHARS:  # no device message is this long: do not parse it
+            self.malformed_text += 1
+            return
         msg = parse_text(text)
         kind, fields = msg.kind, msg.fields
         if kind == 'status':

@@ -137,6 +137,8 @@ class SerialLink:
             if len(pending) > _MAX_PENDING:
                 pending = b''  # an endless line: drop it rather than grow
             for raw in lines:
+                if len(raw) > _MAX_PENDING:
+                    raw = raw[:_MAX_PENDING]  # bound what a runaway line can cost
                 try:
                     self.on_line(raw.decode('utf-8', 'replace').rstrip('\r'))
                 except Exception:  # noqa: BLE001 - never let a callback end the link

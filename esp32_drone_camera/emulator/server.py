@@ -9,11 +9,13 @@ client, a busy client skips frames (counted) instead of queueing them.
 
 import asyncio
 import dataclasses
+import fcntl
 import http
 import json
 import os
 import signal
 import socket
+import struct
 import time
 from typing import Dict, List, Optional
 
@@ -36,6 +38,18 @@ PLACEHOLDER_PAGE = (b'<!doctype html><html><title>ESP32-S3 camera</title>'
 RESET_DELAY_S = 1.0
 WRITE_HIGH_WATER = 64 * 1024  # websockets' limit before send() waits for the socket
 SEND_BUFFER = 16 * 1024  # kernel send buffer per client (Linux doubles it)
+SIOCOUTQNSD = 0x894B  # Linux ioctl: bytes in a socket's send queue not yet sent
+
+
+def kernel_unsent(transport) -> int:
+    """Return the bytes the kernel still holds unsent for this connection."""
+    sock = transport.get_extra_info('socket')
+    if sock is None:
+        return 0
+    try:
+        return struct.unpack('i', fcntl.ioctl(sock.fileno(), SIOCOUTQNSD, b'\0' * 4))[0]
+    except OSError:
+        return 0
 
 
 @dataclasses.dataclass
@@ -78,10 +92,17 @@ class Client:
 
     @property
     def busy(self) -> bool:
-        """Tell whether the last frame is queued, being sent or still in the socket buffer."""
+        """Tell whether the last frame is queued, being sent or not yet on the wire.
+
+        As on the ESP32 (whose lwIP send buffer is a few KB), a frame counts as in flight
+        until the kernel has sent it, so a slow link makes the sender skip frames
+        instead of queueing seconds of video in socket buffers.
+        """
         transport = self.ws.transport
-        return self.in_flight or self.slot is not None or (
-            transport is not None and transport.get_write_buffer_size() > 0)
+        if self.in_flight or self.slot is not None:
+            return True
+        return transport is not None and (transport.get_write_buffer_size() > 0
+                                          or kernel_unsent(transport) > 0)
 
 
 class Emulator(DeviceHooks):
