@@ -92,7 +92,8 @@ class Client:
 
     @property
     def busy(self) -> bool:
-        """Tell whether the last frame is queued, being sent or not yet on the wire.
+        """
+        Tell whether the last frame is queued, being sent or not yet on the wire.
 
         As on the ESP32 (whose lwIP send buffer is a few KB), a frame counts as in flight
         until the kernel has sent it, so a slow link makes the sender skip frames
