@@ -22,7 +22,7 @@ from subjects import Subject
 
 PRE_ENCODED = 10  # distinct frames the emulator cycles (realistic JPEG sizes, fast)
 START_TIMEOUT = 20.0
-DRAIN_S = 0.2  # frames captured just before the window closed are still on their way
+DRAIN_S = 0.15  # frames captured just before the window closed are still on their way
 SUBSCRIBER = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'subscriber.py')
 
 
