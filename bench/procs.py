@@ -115,4 +115,3 @@ class ProcGroup:
     def __exit__(self, *exc) -> None:
         for proc in reversed(self.procs):
             proc.stop()
-
