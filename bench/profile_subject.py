@@ -2,14 +2,17 @@
 Profile one subject with py-spy while the emulator streams to it.
 
 Not part of ``make bench``: it is the tool behind the report's findings. Usage:
-``python bench/profile_subject.py node --fps 20 --seconds 20`` prints the functions
-that take the most samples (inclusive, and self) and keeps the collapsed stacks
-(``--raw FILE``) for a flame graph. ``--native`` includes C frames (rclpy, Fast DDS).
+``python bench/profile_subject.py node --fps 20 --seconds 20`` prints the CPU each
+thread used (ms per second, from schedstat: trustworthy) and the functions that take
+the most py-spy samples (inclusive, and self; py-spy counts some waiting threads as
+busy, so read it together with the thread table). ``--raw FILE`` keeps the collapsed
+stacks for a flame graph; ``--native`` includes C frames (rclpy, Fast DDS).
 """
 
 import argparse
 import collections
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,6 +48,31 @@ def summarise(raw_path: str, top: int) -> str:
     return '\n'.join(lines)
 
 
+def thread_times(pid: int) -> dict:
+    """Return run time in ns per thread id of ``pid``."""
+    times = {}
+    for tid in os.listdir(f'/proc/{pid}/task'):
+        try:
+            with open(f'/proc/{pid}/task/{tid}/schedstat') as f:
+                times[tid] = int(f.read().split()[0])
+        except OSError:
+            pass  # the thread ended
+    return times
+
+
+def thread_table(spy: str, pid: int, before: dict, after: dict, seconds: float) -> str:
+    """CPU ms per second of each thread, named as py-spy names Python threads."""
+    dump = subprocess.run([spy, 'dump', '--pid', str(pid)], capture_output=True, text=True,
+                          timeout=30).stdout
+    names = dict(re.findall(r'Thread (\d+) \((?:idle|active)[^)]*\): "([^"]+)"', dump))
+    rows = sorted(((after[t] - before.get(t, 0)) / 1e6 / seconds, t) for t in after)
+    lines = ['-- CPU per thread (ms per second) --']
+    for ms, tid in reversed(rows):
+        if ms >= 0.05:
+            lines.append(f'{ms:8.2f}  {tid} {names.get(tid, "(native: DDS or Python helper)")}')
+    return '\n'.join(lines)
+
+
 def main(argv=None) -> int:
     """Stream to the subject, record it with py-spy, print the summary."""
     p = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
@@ -71,8 +99,14 @@ def main(argv=None) -> int:
         sub.wait_line('FIRST', START_TIMEOUT)
         time.sleep(1.0)
         raw = a.raw or os.path.join(tmp, 'stacks.txt')
-        cmd = [spy, 'record', '--pid', str(proc.pid), '--duration', str(int(a.seconds)),
+        cmd = [spy, 'record', '--pid', str(proc.pid), '--duration', str(max(1, int(a.seconds))),
                '--rate', '500', '--format', 'raw', '--output', raw, '--threads']
+        # Threads first, with py-spy detached: its sampling stops every thread and would
+        # add to their CPU time.
+        before, started = thread_times(proc.pid), time.monotonic()
+        time.sleep(a.seconds)
+        after, elapsed = thread_times(proc.pid), time.monotonic() - started
+        print(thread_table(spy, proc.pid, before, after, elapsed))
         subprocess.run(cmd + (['--native'] if a.native else []), check=True,
                        stdout=subprocess.DEVNULL, timeout=a.seconds + 60)
         print(summarise(raw, a.top))
