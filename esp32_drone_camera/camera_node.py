@@ -10,6 +10,7 @@ group, so a slow or silent device never blocks the stream or other callbacks.
 
 import json
 import os
+import struct
 import sys
 import threading
 import time
@@ -23,6 +24,7 @@ from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor
 from rclpy.node import Node
 from rclpy.qos import (HistoryPolicy, qos_profile_sensor_data, QoSProfile,
                        ReliabilityPolicy)
+from rclpy.serialization import serialize_message
 from sensor_msgs.msg import CameraInfo, CompressedImage, Image
 from sensor_msgs.srv import SetCameraInfo
 from std_srvs.srv import SetBool, Trigger
@@ -39,9 +41,18 @@ from .protocol import (format_ping, FRAME_SIZE_BY_NAME, FRAME_SIZES, parse_seria
 from .raw_images import RawImagePublisher
 from .serial_link import SerialLink
 
+try:  # Iron and newer tell a publisher when subscribers come and go; Humble does not.
+    from rclpy.event_handler import PublisherEventCallbacks
+    PublisherEventCallbacks(matched=lambda info: None)
+except (ImportError, TypeError):
+    PublisherEventCallbacks = None
+
 NODE_NAME = 'esp32_drone_camera'
 HARD_MESSAGE_LIMIT = 4 * 1024 * 1024  # past this the link drops the connection (1009)
 STAMP_SANITY_NS = 2_000_000_000
+# Serialised (CDR) messages start with a 4-byte header, then header.stamp.
+_CDR_STAMP = struct.Struct('<iI')
+_CDR_LENGTH = struct.Struct('<I')
 MAX_TEXT_CHARS = 16384  # device text messages are < 1 KB; longer ones are not parsed
 # Parameters that take effect at runtime without touching the device.
 DYNAMIC = ('stale_timeout', 'max_frame_size', 'fps_tolerance', 'timestamp_source',
@@ -116,13 +127,16 @@ class CameraNode(Node, ws_link.LinkCallbacks):
         self.create_timer(1.0, self._publish_diagnostics, callback_group=self._diag_group)
         self.create_timer(self._p('ping_interval'), self._send_ping,
                           callback_group=self._diag_group)
-        if self.raw is not None and self._p('publish_raw') == 'lazy':
-            # Polled off the frame path: the hot path reads one boolean.
-            self.create_timer(0.2, self._update_raw_wanted, callback_group=self._diag_group)
+        if self.raw is not None and self._p('publish_raw') == 'lazy' and \
+                PublisherEventCallbacks is None:
+            # Humble: poll the subscriber count off the frame path instead.
+            self.create_timer(0.5, lambda: self._on_raw_matched(self.raw.matched_status()),
+                              callback_group=self._diag_group)
         self.add_on_set_parameters_callback(self._on_set_parameters)
 
         self.link = ws_link.WebSocketLink(
-            self.url, self, clock_ns=self._now_ns,
+            self.url, self,
+            clock_ns=self._now_ns if self._p('use_sim_time') else time.time_ns,
             open_timeout=self._p('connect_timeout'), stale_timeout=self.stale_timeout,
             backoff_min=self._p('reconnect_min'), backoff_max=self._p('reconnect_max'),
             max_message=HARD_MESSAGE_LIMIT, expect_frames=self._expect_frames)
@@ -174,19 +188,29 @@ class CameraNode(Node, ws_link.LinkCallbacks):
         self._image_pub = self.create_publisher(CompressedImage, 'image_raw/compressed', qos)
         self._info_pub = self.create_publisher(CameraInfo, 'camera_info', qos)
         self._diag_pub = self.create_publisher(DiagnosticArray, '/diagnostics', 10)
-        # One message object each, refilled per frame: publish() serialises at once.
+        # Both are published pre-serialised: a template's bytes with the stamp patched in
+        # (and, for the image, the JPEG appended), so no message is converted per frame.
         self._image = CompressedImage(format='jpeg')
         self._image.header.frame_id = self._p('frame_id')
+        self._image_prefix = bytearray(serialize_message(self._image)[:-4])  # minus len 0
         self._info = CameraInfo()
         self._info.header = self._image.header
+        self._info_cdr = bytearray(serialize_message(self._info))
+        if self._image_prefix[:2] != b'\x00\x01':  # CDR little-endian, as on every ROS 2 host
+            raise RuntimeError('unexpected CDR encapsulation: big-endian hosts are unsupported')
         # image_raw: decoded in a worker, and (lazy) only while someone subscribes.
         self.raw: Optional[RawImagePublisher] = None
         self.raw_wanted = False
         mode = self._p('publish_raw')
         if mode != 'never':
-            self.raw = RawImagePublisher(self.create_publisher(Image, 'image_raw', qos),
-                                         self._p('frame_id'))
-            self.raw_wanted = mode == 'always'
+            lazy = mode == 'lazy'
+            events = None
+            if lazy and PublisherEventCallbacks is not None:
+                events = PublisherEventCallbacks(matched=self._on_raw_matched)
+            self.raw = RawImagePublisher(
+                self.create_publisher(Image, 'image_raw', qos, event_callbacks=events),
+                self._p('frame_id'))
+            self.raw_wanted = not lazy
 
     def _load_calibration(self) -> None:
         name = self._p('camera_name')
@@ -201,7 +225,12 @@ class CameraNode(Node, ws_link.LinkCallbacks):
             self.calibration = calib.Calibration(width=w, height=h, camera_name=name)
             self.calibration_note = f'no calibration: {exc}'
         self._info_size_index: Optional[int] = None
-        calibration_to_msg(self.calibration, self._info)
+        self._set_info(self.calibration)
+
+    def _set_info(self, calibration: calib.Calibration) -> None:
+        """Make ``calibration`` what camera_info publishes (re-serialises the template)."""
+        calibration_to_msg(calibration, self._info)
+        self._info_cdr = bytearray(serialize_message(self._info))
 
     def _set_frame_size(self, index: int) -> None:
         """Keep camera_info consistent with the size of the frames actually received."""
@@ -219,7 +248,7 @@ class CameraNode(Node, ws_link.LinkCallbacks):
                                      'uncalibrated')
         elif self.calibration_note.startswith('calibration is for'):
             self.calibration_note = ''
-        calibration_to_msg(scaled, self._info)
+        self._set_info(scaled)
 
     def _build_services(self) -> None:
         group = ReentrantCallbackGroup()
@@ -278,14 +307,14 @@ class CameraNode(Node, ws_link.LinkCallbacks):
                         stamp_ns = capture_ns
                     else:
                         self.stamp_fallbacks += 1
-        image = self._image
-        stamp = image.header.stamp
-        stamp.sec, stamp.nanosec = divmod(stamp_ns, 1_000_000_000)
-        image.data = data
-        self._image_pub.publish(image)
-        self._info_pub.publish(self._info)
+        sec, nanosec = divmod(stamp_ns, 1_000_000_000)
+        prefix, info = self._image_prefix, self._info_cdr
+        _CDR_STAMP.pack_into(prefix, 4, sec, nanosec)
+        _CDR_STAMP.pack_into(info, 4, sec, nanosec)
+        self._image_pub.publish(b''.join((prefix, _CDR_LENGTH.pack(len(data)), data)))
+        self._info_pub.publish(bytes(info))
         if self.raw_wanted:
-            self.raw.offer(data, stamp.sec, stamp.nanosec)
+            self.raw.offer(data, sec, nanosec)
         self.frames_published += 1
         self._last_frame_mono = time.monotonic()
 
@@ -363,8 +392,9 @@ class CameraNode(Node, ws_link.LinkCallbacks):
         streaming = status.get('streaming', True) if status else True
         return streaming and not self.stopped_on_request
 
-    def _update_raw_wanted(self) -> None:
-        self.raw_wanted = self.raw.publisher_subscriptions() > 0
+    def _on_raw_matched(self, info) -> None:
+        # Event-driven: no timer wakes the executor to poll the subscriber count.
+        self.raw_wanted = info.current_count > 0
 
     def _send_ping(self) -> None:
         if not self.link.connected:
@@ -430,7 +460,7 @@ class CameraNode(Node, ws_link.LinkCallbacks):
         if index is not None:
             self._set_frame_size(index)
         else:
-            calibration_to_msg(new, self._info)
+            self._set_info(new)
         response.success = True
         response.status_message = f'saved to {path}'
         self.get_logger().info(response.status_message)

@@ -30,6 +30,13 @@ except ImportError:  # pragma: no cover - depends on the install
 MODES = ('lazy', 'always', 'never')
 
 
+class _Matched:
+    """The one field of rclpy's matched-event info the node reads."""
+
+    def __init__(self, current_count: int):
+        self.current_count = current_count
+
+
 class DecodeError(ValueError):
     """A frame that validates as JPEG but does not decode."""
 
@@ -129,9 +136,9 @@ class RawImagePublisher:
                 return
             self.decoded += 1
 
-    def publisher_subscriptions(self) -> int:
-        """Count the subscribers of image_raw."""
-        return self._publisher.get_subscription_count()
+    def matched_status(self):
+        """Describe image_raw's subscribers like a matched event (``current_count``)."""
+        return _Matched(self._publisher.get_subscription_count())
 
     def stats(self) -> dict:
         """Counters for diagnostics."""
