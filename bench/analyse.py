@@ -56,8 +56,8 @@ def window_stats(captures: Dict[int, int], records: List[np.ndarray], t0_ns: int
     }
 
 
-SUMMED = ('captured', 'delivered', 'lost')
-KEY = ('subject', 'fps', 'size', 'subscribers', 'capture_latency_ms')
+SUMMED = ('captured', 'delivered', 'lost', 'raw_received')
+KEY = ('subject', 'fps', 'size', 'subscribers', 'capture_latency_ms', 'raw_subscribers')
 
 
 def combine(runs: List[dict]) -> List[dict]:
@@ -69,7 +69,7 @@ def combine(runs: List[dict]) -> List[dict]:
     """
     groups: Dict[tuple, List[dict]] = {}
     for r in runs:
-        groups.setdefault(tuple(r[k] for k in KEY), []).append(r)
+        groups.setdefault(tuple(r.get(k) for k in KEY), []).append(r)
     merged = []
     for group in groups.values():
         out = dict(group[0])
@@ -77,7 +77,8 @@ def combine(runs: List[dict]) -> List[dict]:
             if isinstance(value, float):
                 out[key] = float(np.median([r[key] for r in group]))
         for key in SUMMED:
-            out[key] = sum(r[key] for r in group)
+            if key in out:
+                out[key] = sum(r[key] for r in group)
         out['latency_ms'] = np.concatenate([r['latency_ms'] for r in group])
         out['cpu_repeats'] = [r['cpu_ms_per_frame'] for r in group]
         merged.append(out)

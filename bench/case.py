@@ -14,7 +14,7 @@ import tempfile
 import time
 from typing import NamedTuple, Optional, Tuple
 
-from analyse import read_capture_log, window_stats
+from analyse import percentile, read_capture_log, window_stats
 from cpu import machine_busy_ns, Meter
 import numpy as np
 from procs import free_port, ProcGroup, PY
@@ -38,6 +38,7 @@ class Case(NamedTuple):
     capture_latency_ms: float = 0.0
     rss_every: Optional[float] = None  # sample memory during the window (long runs)
     frames: Optional[int] = None  # end the window early once this many frames were captured
+    raw_subscribers: int = 0  # also subscribe to the node's image_raw (it decodes only then)
 
 
 def _start_subject(group: ProcGroup, subject: Subject, url: str, tmp: str, count: int):
@@ -67,9 +68,15 @@ def run_case(case: Case, domain: int) -> list:
         url = f'ws://127.0.0.1:{port}'
         runs = [(s, *_start_subject(group, s, url, tmp, case.subscribers))
                 for s in case.subjects]
+        raw_outs = [os.path.join(tmp, f'raw_{i}.npy') for i in range(case.raw_subscribers)]
+        raw_subs = [group.start([PY, SUBSCRIBER, '--topic', f'{case.subjects[0].namespace}/'
+                                 'image_raw', '--type', 'raw', '--out', out])
+                    for out in raw_outs]
         for _, proc, subs, _ in runs:
             for p in subs or [proc]:
                 p.wait_line('FIRST', START_TIMEOUT)
+        for p in raw_subs:
+            p.wait_line('FIRST', START_TIMEOUT)
         time.sleep(case.warmup)
 
         meters = [Meter(proc.pid) for _, proc, _, _ in runs]
@@ -95,15 +102,17 @@ def run_case(case: Case, domain: int) -> list:
             samples.append(((t1 - t0) / 1e9, u.rss))
 
         time.sleep(DRAIN_S)
-        group.stop_all([p for _, proc, subs, _ in runs for p in (proc, *subs)])
+        group.stop_all([p for _, proc, subs, _ in runs for p in (proc, *subs)] + raw_subs)
         group.stop_all([emulator])  # last: flushes the capture log
         captures = read_capture_log(log)
         results = []
         for (subject, proc, _, outs), b, a, samples in zip(runs, before, after, rss):
             stats = window_stats(captures, [np.load(o) for o in outs], t0, t1)
             stats.update(_usage_numbers(stats, b, a, (t1 - t0) / 1e9))
+            stats.update(_raw_numbers([np.load(o) for o in raw_outs], t0, t1))
             stats.update(subject=subject.name, fps=case.fps, size=case.size,
                          subscribers=case.subscribers, rss_samples=samples,
+                         raw_subscribers=case.raw_subscribers,
                          capture_latency_ms=case.capture_latency_ms,
                          emulator_cpu_pct=(emu1.cpu_ns - emu0.cpu_ns) / (t1 - t0) * 100,
                          machine_busy_pct=(busy1 - busy0) / (t1 - t0) * 100,
@@ -111,6 +120,24 @@ def run_case(case: Case, domain: int) -> list:
                                  if 'Error' in line or 'Traceback' in line][-3:])
             results.append(stats)
     return results
+
+
+def _raw_numbers(records: list, t0_ns: int, t1_ns: int) -> dict:
+    """
+    Latency (header.stamp to receive) and rate of the image_raw messages received in the window.
+
+    Raw images carry no sequence number, so latency is from the stamp the node gave the
+    frame (its capture time, through the clock sync) rather than from the capture log.
+    """
+    if not records:
+        return {}
+    lat, received = [], 0
+    for rows in records:
+        rows = rows[(rows[:, 1] >= t0_ns) & (rows[:, 1] <= t1_ns)]
+        received = max(received, len(rows))
+        lat.extend(((rows[:, 1] - rows[:, 2]) / 1e6).tolist())
+    return {'raw_received': received, 'raw_fps': received / ((t1_ns - t0_ns) / 1e9),
+            'raw_lat_p50': percentile(lat, 50), 'raw_lat_p99': percentile(lat, 99)}
 
 
 def _usage_numbers(stats: dict, before, after, window_s: float) -> dict:

@@ -20,6 +20,8 @@ HIGH_RATE = 1050  # just above the 1000 fps target; the bridge gets BRIDGE_HIGH_
 BRIDGE_HIGH_RATE = 300
 SIZES = ('QVGA', 'XGA')  # VGA is the rate sweep's SWEEP_FPS case
 SUBSCRIBER_COUNTS = (3, 10)  # 1 comes from the rate sweep
+RAW_REPEATS = 2  # node without / with an image_raw subscriber, interleaved
+DECODES = 200  # in-process decodes of one VGA frame per decoder (full plan)
 LONG_FRAMES = 100_000
 LONG_FPS = 2000  # more than the emulator can send: the long run also shows its ceiling
 STAMP_LATENCY_MS = 30.0
@@ -28,18 +30,22 @@ STAMP_LATENCY_MS = 30.0
 def full_plan() -> Dict[str, List[Case]]:
     """Every measurement of the report."""
     sweep = {'seconds': 1.0, 'warmup': 0.3}
-    main = [Case((DIRECT,), TARGET_FPS, seconds=2, warmup=0.3),
-            Case((BRIDGE,), TARGET_FPS, seconds=2, warmup=0.3)]
+    main = [Case((DIRECT,), TARGET_FPS, seconds=1.2, warmup=0.3),
+            Case((BRIDGE,), TARGET_FPS, seconds=1.2, warmup=0.3)]
     for repeat in range(REPEATS):
         # The socket prototype and the publish-only floor back a proposal, not a target:
         # two repeats are enough for them.
         chosen = (NODE, RELAY, SOCKET, FLOOR) if repeat < REPEATS - 1 else (NODE, RELAY)
-        main += [Case((s,), TARGET_FPS, seconds=2.5, warmup=0.3) for s in chosen]
+        main += [Case((s,), TARGET_FPS, seconds=2.0, warmup=0.3) for s in chosen]
     return {
         'main': main,
         # The node's first clock-sync PING goes out 1 s after start: warm up past it.
         'stamp': [Case((NODE,), TARGET_FPS, seconds=2.0, warmup=1.2,
                        capture_latency_ms=STAMP_LATENCY_MS)],
+        # The node's compressed stream with and without a second process on image_raw
+        # (the node decodes only while image_raw has a subscriber).
+        'raw': [Case((NODE,), TARGET_FPS, seconds=1.6, warmup=0.3, raw_subscribers=n)
+                for _ in range(RAW_REPEATS) for n in (0, 1)],
         'rate': [Case((s,), SWEEP_FPS, **sweep) for s in ROS_SUBJECTS]
         # The plain client at the same rate shows what the emulator itself drops.
         + [Case((s,), HIGH_RATE, seconds=2.5, warmup=0.5) for s in (NODE, RELAY, DIRECT)]
@@ -56,4 +62,5 @@ def full_plan() -> Dict[str, List[Case]]:
 
 def quick_plan() -> Dict[str, List[Case]]:
     """Spend a few seconds per subject: does every subject run and produce numbers."""
-    return {'main': [Case((s,), 50, seconds=1.0, warmup=0.3) for s in (*ROS_SUBJECTS, DIRECT)]}
+    return {'main': [Case((s,), 50, seconds=1.0, warmup=0.3) for s in (*ROS_SUBJECTS, DIRECT)],
+            'raw': [Case((NODE,), 50, seconds=1.0, warmup=0.3, raw_subscribers=1)]}

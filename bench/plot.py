@@ -60,12 +60,39 @@ def _memory(ax, results: dict) -> None:
         ax.legend(fontsize=7)
 
 
+def _raw(ax, results: dict) -> None:
+    runs = sorted(results.get('raw', []), key=lambda r: r['raw_subscribers'])
+    decode = results.get('decode') or {'decoders': {}}
+    bars = [(f'compressed p50\n{"with" if r["raw_subscribers"] else "no"} raw sub',
+             r['lat_p50'], 'tab:blue') for r in runs]
+    bars += [(f'compressed p99\n{"with" if r["raw_subscribers"] else "no"} raw sub',
+              r['lat_p99'], 'tab:cyan') for r in runs]
+    bars += [('node CPU/frame\n' + ('with' if r['raw_subscribers'] else 'no') + ' raw sub',
+              r['cpu_ms_per_frame'], 'tab:orange') for r in runs]
+    bars += [(f'decode\n{name}', d['median_ms'], 'tab:red')
+             for name, d in decode['decoders'].items() if d]
+    bars += [('raw p50\n(stamp->recv)', r['raw_lat_p50'], 'tab:purple')
+             for r in runs if r['raw_subscribers']]
+    if bars:
+        labels, values, colors = zip(*bars)
+        ax.bar(range(len(values)), values, color=colors)
+        ax.set_xticks(range(len(values)))
+        ax.set_xticklabels(labels, fontsize=6, rotation=60, ha='right')
+        for i, v in enumerate(values):
+            ax.annotate(f'{v:.2f}', (i, v), ha='center', va='bottom', fontsize=6)
+    ax.set_ylabel('ms')
+    fps = runs[0]['fps'] if runs else 0
+    ax.set_title(f'Raw path: node at {fps:g} fps VGA (decode in-process)')
+    ax.grid(True, axis='y', alpha=0.3)
+
+
 def write(path: str, results: dict) -> None:
     """Write the figure."""
-    fig, axes = plt.subplots(1, 3, figsize=(16, 4.8))
+    fig, axes = plt.subplots(1, 4, figsize=(21, 5.2))
     _latency(axes[0], results)
     _cpu_vs_rate(axes[1], results)
     _memory(axes[2], results)
+    _raw(axes[3], results)
     machine = results['machine']
     fig.suptitle(f'{machine["CPU"]}, {machine["cores"]} cores, Python {machine["Python"]}, '
                  f'{machine["ROS 2"]}', fontsize=9)

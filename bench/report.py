@@ -48,6 +48,48 @@ def _section_main(results: dict) -> List[str]:
             'with the tests of other people.', '']
 
 
+def _section_raw(results: dict) -> List[str]:
+    decode, runs = results.get('decode'), results.get('raw', [])
+    if not decode and not runs:
+        return []
+    lines = ['## Raw images (image_raw)', '']
+    if decode:
+        rows = [[name, _f(d['median_ms'], 3), _f(d['p90_ms'], 3),
+                 'yes' if name == decode['node_decoder'] else 'no'] if d else
+                [name, 'not installed', '–', 'no'] for name, d in decode['decoders'].items()]
+        lines += [f'Decode cost of one {decode["size"]} emulator frame '
+                  f'({decode["frame_bytes"] / 1024:.1f} KB JPEG) to bgr8 pixels, in the '
+                  f'benchmark process before any case ran ({decode["count"]} decodes each):',
+                  '', *_table(['decoder', 'median ms', 'p90 ms', 'used by the node'], rows)]
+    runs = sorted(runs, key=lambda r: r['raw_subscribers'])
+    if runs:
+        rows = [['yes' if r['raw_subscribers'] else 'no', _f(r['lat_p50']), _f(r['lat_p99']),
+                 _f(r['cpu_ms_per_frame'], 3),
+                 ' / '.join(_f(v, 3) for v in r['cpu_repeats']), _f(r['cpu_pct'], 1),
+                 r['delivered'], r['lost'],
+                 _f(r.get('raw_lat_p50')) if r['raw_subscribers'] else '–',
+                 _f(r.get('raw_lat_p99')) if r['raw_subscribers'] else '–',
+                 _f(r.get('raw_fps'), 1) if r['raw_subscribers'] else '–',
+                 _f(r['rss_mb'], 1)] for r in runs]
+        lines += [f'The camera node at {runs[0]["fps"]:g} fps {runs[0]["size"]} with one '
+                  'subscriber on `image_raw/compressed`, without and with a second subscriber '
+                  'process on `image_raw` (`publish_raw` is `lazy`: the node decodes only '
+                  'while image_raw has a subscriber). The two cases are interleaved; each '
+                  'figure is the median over the repeats.', '',
+                  *_table(['image_raw subscriber', 'compressed latency p50 ms',
+                           'compressed latency p99 ms', 'node CPU ms/frame (median)',
+                           'per repeat', 'node CPU %', 'compressed frames', 'lost',
+                           'raw latency p50 ms', 'raw latency p99 ms', 'raw received fps',
+                           'RSS MB'], rows),
+                  'Compressed latency is from capture to the subscriber receiving the frame. '
+                  'Raw latency is from header.stamp (the capture time, through the clock '
+                  'sync) to the raw subscriber receiving the decoded image, so it includes '
+                  'the decode, building and publishing the 900 KB message and its transport; '
+                  '"node CPU ms/frame" is all threads of the node (the decoder included) per '
+                  'compressed frame delivered.', '']
+    return lines
+
+
 def _section_stamp(results: dict) -> List[str]:
     rows = [[LABELS[r['subject']], _f(r['capture_latency_ms'], 0), _f(r['stamp_err_p50']),
              _f(r['stamp_err_p99']), _f(r['lat_p50']), r['delivered']]
@@ -204,7 +246,7 @@ def write(path: str, results: dict) -> None:
                 for v in verdicts]
         lines += ['## Targets (camera node, this run)', '',
                   *_table(['target', 'measured', 'result'], rows)]
-    for section in (_section_main, _section_floor, _section_stamp, _section_rate,
+    for section in (_section_main, _section_floor, _section_raw, _section_stamp, _section_rate,
                     _section_emulator, _section_size, _section_subscribers, _section_long):
         lines += section(results)
     lines += results.get('notes', [])

@@ -17,6 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from analyse import combine  # noqa: E402
 import case as case_mod  # noqa: E402
+import decode_cost  # noqa: E402
 from esp32_drone_camera.emulator.imagery import FrameRenderer  # noqa: E402
 from floor import run_floor  # noqa: E402
 import machine  # noqa: E402
@@ -51,6 +52,8 @@ def run(phases: dict, domain: int, log=print) -> dict:
                     f'x{c.subscribers:<2d} cpu {r["cpu_ms_per_frame"]:.3f} ms/frame '
                     f'{r["cpu_pct"]:5.1f}%  lat p50 {r["lat_p50"]:.2f} p99 {r["lat_p99"]:.2f} ms'
                     f'  {r["delivered"]} frames, {r["lost"]} lost '
+                    + (f'; raw {r["raw_received"]} frames, p50 {r["raw_lat_p50"]:.2f} ms '
+                       if c.raw_subscribers else '') +
                     f'({time.monotonic() - started:.1f} s)')
     return results
 
@@ -71,10 +74,14 @@ def main(argv=None) -> int:
     a = p.parse_args(argv)
     started = time.monotonic()
     phases = plan.quick_plan() if a.quick else plan.full_plan()
+    decode = decode_cost.measure(20 if a.quick else plan.DECODES)  # before any child runs
+    print('decode       ' + ', '.join(f'{k} {v["median_ms"]:.3f} ms' for k, v in
+                                      decode['decoders'].items() if v)
+          + f' per {decode["size"]} frame (node uses {decode["node_decoder"]})')
     results = {phase: combine(runs) for phase, runs in run(phases, a.domain).items()}
     sizes = {c.size for cases in phases.values() for c in cases} | {'VGA'}
     results.update(
-        machine=machine.describe(), domain=a.domain, quick=a.quick,
+        machine=machine.describe(), domain=a.domain, quick=a.quick, decode=decode,
         sweep_fps=plan.SWEEP_FPS, frame_bytes={s: frame_bytes(s) for s in sizes},
         date=datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
         duration_s=time.monotonic() - started)

@@ -47,3 +47,17 @@ def test_report_and_plot_are_written(quick_run):
     text = (out / 'benchmarks.md').read_text()
     assert results['machine']['CPU'] in text and 'camera node' in text
     assert (out / 'benchmarks.png').stat().st_size > 10_000
+
+
+def test_raw_path_decodes_and_publishes(quick_run):
+    results, out = quick_run
+    decode = results['decode']
+    assert decode['node_decoder'] in decode['decoders']
+    assert all(0 < d['median_ms'] < 50 for d in decode['decoders'].values() if d)
+    (r,) = [r for r in results['raw'] if r['subject'] == 'node']
+    assert r['raw_subscribers'] == 1
+    assert r['delivered'] >= 0.8 * r['captured'] > 0
+    assert r['raw_received'] >= 0.5 * r['delivered']  # a busy decoder may skip a few
+    assert 0 < r['raw_fps'] and 0 < r['raw_lat_p50'] < 1000
+    assert 0 < r['cpu_ms_per_frame'] < 50
+    assert 'Raw images (image_raw)' in (out / 'benchmarks.md').read_text()
