@@ -81,5 +81,8 @@ def combine(runs: List[dict]) -> List[dict]:
                 out[key] = sum(r[key] for r in group)
         out['latency_ms'] = np.concatenate([r['latency_ms'] for r in group])
         out['cpu_repeats'] = [r['cpu_ms_per_frame'] for r in group]
+        out['lat_p99_repeats'] = [r['lat_p99'] for r in group]
+        if 'raw_latency_ms' in out:
+            out['raw_latency_ms'] = np.concatenate([r['raw_latency_ms'] for r in group])
         merged.append(out)
     return merged

@@ -137,6 +137,7 @@ def _raw_numbers(records: list, t0_ns: int, t1_ns: int) -> dict:
         received = max(received, len(rows))
         lat.extend(((rows[:, 1] - rows[:, 2]) / 1e6).tolist())
     return {'raw_received': received, 'raw_fps': received / ((t1_ns - t0_ns) / 1e9),
+            'raw_latency_ms': np.array(lat, dtype=np.float64),
             'raw_lat_p50': percentile(lat, 50), 'raw_lat_p99': percentile(lat, 99)}
 
 

@@ -64,14 +64,14 @@ def _raw(ax, results: dict) -> None:
     runs = sorted(results.get('raw', []), key=lambda r: r['raw_subscribers'])
     decode = results.get('decode') or {'decoders': {}}
     bars = [(f'compressed p50\n{"with" if r["raw_subscribers"] else "no"} raw sub',
-             r['lat_p50'], 'tab:blue') for r in runs]
+             np.percentile(r['latency_ms'], 50), 'tab:blue') for r in runs]
     bars += [(f'compressed p99\n{"with" if r["raw_subscribers"] else "no"} raw sub',
-              r['lat_p99'], 'tab:cyan') for r in runs]
+              np.percentile(r['latency_ms'], 99), 'tab:cyan') for r in runs]
     bars += [('node CPU/frame\n' + ('with' if r['raw_subscribers'] else 'no') + ' raw sub',
               r['cpu_ms_per_frame'], 'tab:orange') for r in runs]
     bars += [(f'decode\n{name}', d['median_ms'], 'tab:red')
              for name, d in decode['decoders'].items() if d]
-    bars += [('raw p50\n(stamp->recv)', r['raw_lat_p50'], 'tab:purple')
+    bars += [('raw p50\n(stamp->recv)', np.percentile(r['raw_latency_ms'], 50), 'tab:purple')
              for r in runs if r['raw_subscribers']]
     if bars:
         labels, values, colors = zip(*bars)
