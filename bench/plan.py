@@ -36,11 +36,11 @@ def full_plan() -> Dict[str, List[Case]]:
         # The socket prototype and the publish-only floor back a proposal, not a target:
         # two repeats are enough for them.
         chosen = (NODE, RELAY, SOCKET, FLOOR) if repeat < REPEATS - 1 else (NODE, RELAY)
-        main += [Case((s,), TARGET_FPS, seconds=2.0, warmup=0.3) for s in chosen]
+        main += [Case((s,), TARGET_FPS, seconds=1.8, warmup=0.3) for s in chosen]
     return {
         'main': main,
         # The node's first clock-sync PING goes out 1 s after start: warm up past it.
-        'stamp': [Case((NODE,), TARGET_FPS, seconds=2.0, warmup=1.2,
+        'stamp': [Case((NODE,), TARGET_FPS, seconds=1.5, warmup=1.2,
                        capture_latency_ms=STAMP_LATENCY_MS)],
         # The node's compressed stream with and without a second process on image_raw
         # (the node decodes only while image_raw has a subscriber).
