@@ -29,20 +29,31 @@ def max_lossless_fps(results: dict, subject: str) -> Optional[dict]:
     return max(runs, key=lambda r: r['delivered_fps'], default=None)
 
 
+def _out_of_reach(bound_ms: float, floor: Optional[dict]) -> str:
+    """Say when a CPU bound is below what publishing alone costs (the proof it is out of reach)."""
+    if floor is None:
+        return ''
+    cost = floor['cpu_ms_per_frame']
+    if cost <= bound_ms:
+        return f'; publishing alone costs {cost:.3f} ms, within the bound'
+    return (f'; out of reach here: the bound, {bound_ms:.3f} ms, is below what publishing '
+            f'alone costs ({cost:.3f} ms), and the node must also receive every frame')
+
+
 def check(results: dict) -> List[Verdict]:
     """Evaluate every target that the run measured."""
     node, relay = _find(results, 'main', 'node'), _find(results, 'main', 'relay')
     out = []
     if node and relay:
+        floor = _find(results, 'main', 'floor')
         ratio = node['cpu_ms_per_frame'] / relay['cpu_ms_per_frame']
         out.append(Verdict('CPU per frame at 20 fps VGA <= 0.6 x bare relay',
                            f'{ratio:.2f} x ({node["cpu_ms_per_frame"]:.3f} vs '
-                           f'{relay["cpu_ms_per_frame"]:.3f} ms)', ratio <= 0.6))
-        floor = _find(results, 'main', 'floor')
+                           f'{relay["cpu_ms_per_frame"]:.3f} ms)'
+                           + _out_of_reach(0.6 * relay['cpu_ms_per_frame'], floor),
+                           ratio <= 0.6))
         out.append(Verdict('CPU per frame at 20 fps VGA <= 0.3 ms',
-                           f'{node["cpu_ms_per_frame"]:.3f} ms'
-                           + (f' (publishing alone: {floor["cpu_ms_per_frame"]:.3f} ms)'
-                              if floor else ''),
+                           f'{node["cpu_ms_per_frame"]:.3f} ms' + _out_of_reach(0.3, floor),
                            node['cpu_ms_per_frame'] <= 0.3))
         out.append(Verdict('added latency p50 <= 1.5 ms at 20 fps',
                            f'{node["lat_p50"]:.2f} ms', node['lat_p50'] <= 1.5))
