@@ -27,8 +27,6 @@ try:
 except ImportError:  # pragma: no cover - depends on the install
     cv2 = None
 
-MODES = ('lazy', 'always', 'never')
-
 
 class _Matched:
     """The one field of rclpy's matched-event info the node reads."""
