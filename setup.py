@@ -29,7 +29,7 @@ setup(
         ('share/' + package_name + '/config', glob('config/*.yaml')),
         ('share/' + package_name + '/docs', glob('docs/*.md')),
     ] + tree('firmware'),
-    install_requires=['setuptools', 'websockets>=11', 'pyserial', 'PyYAML', 'numpy', 'Pillow'],
+    install_requires=['setuptools', 'websockets>=13', 'pyserial', 'PyYAML', 'numpy', 'Pillow'],
     zip_safe=True,
     maintainer='esp32_drone_camera maintainers',
     maintainer_email='maintainers@esp32-drone-camera.invalid',

@@ -53,6 +53,7 @@ STAMP_SANITY_NS = 2_000_000_000
 # Serialised (CDR) messages start with a 4-byte header, then header.stamp.
 _CDR_STAMP = struct.Struct('<iI')
 _CDR_LENGTH = struct.Struct('<I')
+DIAGNOSTICS_PERIOD_S = 1.0  # diagnostic_updater's default rate
 MAX_TEXT_CHARS = 16384  # device text messages are < 1 KB; longer ones are not parsed
 # Parameters that take effect at runtime without touching the device.
 DYNAMIC = ('stale_timeout', 'max_frame_size', 'fps_tolerance', 'timestamp_source',
@@ -124,9 +125,13 @@ class CameraNode(Node, ws_link.LinkCallbacks):
         self.commands = CommandClient(self._choose_transport, lambda: self._token)
         self._build_services()
         self._diag_group = MutuallyExclusiveCallbackGroup()
-        self.create_timer(1.0, self._publish_diagnostics, callback_group=self._diag_group)
-        self.create_timer(self._p('ping_interval'), self._send_ping,
-                          callback_group=self._diag_group)
+        # One timer for the periodic work: every executor wake-up costs more CPU than
+        # the work itself (see docs/benchmarks.md), so pings ride on the diagnostics tick.
+        self._ping_every = self._p('ping_interval')
+        self._next_ping = self._next_diag = time.monotonic()
+        period = min(DIAGNOSTICS_PERIOD_S, self._ping_every)
+        self._tick_slack = period / 4  # "due" must not miss a tick by timer jitter
+        self.create_timer(period, self._tick, callback_group=self._diag_group)
         if self.raw is not None and self._p('publish_raw') == 'lazy' and \
                 PublisherEventCallbacks is None:
             # Humble: poll the subscriber count off the frame path instead.
@@ -319,6 +324,10 @@ class CameraNode(Node, ws_link.LinkCallbacks):
         self._last_frame_mono = time.monotonic()
 
     # -- text and state from the link -------------------------------------------
+    def on_bad_message(self, reason: str) -> None:
+        """Count a message the link skipped (it never reaches the parser)."""
+        self.malformed_text += 1
+
     def on_text(self, text: str, arrival_ns: int) -> None:
         """Handle a JSON/text message from the device."""
         if len(text) > MAX_TEXT_CHARS:  # no device message is this long: do not parse it
@@ -395,6 +404,16 @@ class CameraNode(Node, ws_link.LinkCallbacks):
     def _on_raw_matched(self, info) -> None:
         # Event-driven: no timer wakes the executor to poll the subscriber count.
         self.raw_wanted = info.current_count > 0
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        due = now + self._tick_slack
+        if due >= self._next_ping:
+            self._next_ping = max(self._next_ping + self._ping_every, now)
+            self._send_ping()
+        if due >= self._next_diag:
+            self._next_diag = max(self._next_diag + DIAGNOSTICS_PERIOD_S, now)
+            self._publish_diagnostics()
 
     def _send_ping(self) -> None:
         if not self.link.connected:

@@ -1,21 +1,38 @@
 """
-The WebSocket link to the camera: asyncio in its own thread, never blocking ROS.
+The WebSocket link to the camera: one thread blocked on a plain socket, never on ROS.
 
-It connects with the ``websockets`` library (per-message deflate off: the device sends
-JPEG and does not speak deflate), hands every message to callbacks in this thread,
-and reconnects by itself with exponential back-off and jitter after any failure:
+The protocol work (opening handshake, frame parsing and validation, masking, ping
+replies, the closing handshake, size limits) is the ``websockets`` library's sans-I/O
+``ClientProtocol``; this module only moves bytes. It reads one whole WebSocket frame
+per step: the 2-byte header, the extended length, then the payload with MSG_WAITALL,
+so a frame costs a few system calls and one wake-up however many TCP segments carry
+it. That is what makes it cheaper than an event loop (see docs/benchmarks.md): at
+20 fps most of the node's CPU is waking up, and here a frame wakes one thread once.
+
+It reconnects by itself with exponential back-off and jitter after any failure:
 refused connection, reset, device reboot, a full device (HTTP 503, fourth client),
-and a stalled stream (TCP open but no frames for ``stale_timeout``).
+and a stalled stream (TCP open but no frames for ``stale_timeout``, noticed through
+the socket's receive timeout, which costs nothing while frames flow).
 """
 
-import asyncio
 import random
+import socket
+import struct
 import threading
 import time
-from typing import Callable, Optional
+from typing import Callable, List, Optional
 
-from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
+from websockets.exceptions import InvalidHandshake, InvalidStatus, InvalidURI
+from websockets.frames import Opcode
+from websockets.http11 import Response
+from websockets.uri import parse_uri
+
+try:
+    from websockets.client import ClientProtocol
+    from websockets.protocol import State
+except ImportError:  # websockets 10 (Ubuntu 22.04 and 24.04): same classes, older names
+    from websockets.client import ClientConnection as ClientProtocol
+    from websockets.connection import State
 
 from .protocol import REJECT_HEADER, REJECT_MAX_CLIENTS
 
@@ -26,6 +43,10 @@ DISCONNECTED = 'disconnected'
 DEVICE_FULL = 'device_full'
 STALLED = 'stalled'
 STOPPED = 'stopped'
+
+USER_AGENT = 'esp32_drone_camera'
+SEND_TIMEOUT_S = 2.0  # a device that stops reading our few bytes is a dead link
+_HANDSHAKE_CHUNK = 4096
 
 
 class LinkCallbacks:
@@ -40,6 +61,9 @@ class LinkCallbacks:
     def on_state(self, state: str, detail: str) -> None:
         """Handle a change of link state; detail says why."""
 
+    def on_bad_message(self, reason: str) -> None:
+        """Count a message that was skipped (say, text that is not UTF-8)."""
+
 
 def backoff_delay(attempt: int, low: float, high: float, rng=random.random) -> float:
     """
@@ -51,6 +75,20 @@ def backoff_delay(attempt: int, low: float, high: float, rng=random.random) -> f
     return delay * (0.5 + 0.5 * rng())
 
 
+def _timeval(seconds: float) -> bytes:
+    """Pack a struct timeval for SO_RCVTIMEO / SO_SNDTIMEO."""
+    whole = int(seconds)
+    return struct.pack('@ll', whole, int((seconds - whole) * 1e6))
+
+
+class _Stalled(Exception):
+    """No frame for stale_timeout while frames are expected."""
+
+
+class _Closed(Exception):
+    """The session ended; the message says how."""
+
+
 class WebSocketLink:
     """Keeps one WebSocket connection to the device alive."""
 
@@ -60,6 +98,12 @@ class WebSocketLink:
                  backoff_min: float = 0.25, backoff_max: float = 5.0,
                  max_message: int = 1 << 20,
                  expect_frames: Callable[[], bool] = lambda: True):
+        try:
+            self.uri = parse_uri(url)
+        except InvalidURI as exc:
+            raise ValueError(f'device_url: {exc}') from None
+        if self.uri.secure:
+            raise ValueError(f'{url}: the camera serves plain ws://, not wss://')
         self.url = url
         self.callbacks = callbacks
         self.clock_ns = clock_ns
@@ -72,29 +116,32 @@ class WebSocketLink:
         self.connects = 0
         self.stalls = 0
         self.state = STOPPED
-        self._ws = None
-        self._loop: Optional[asyncio.AbstractEventLoop] = None
-        self._task: Optional[asyncio.Task] = None
+        self._sock: Optional[socket.socket] = None
+        self._protocol: Optional[ClientProtocol] = None
+        self._lock = threading.Lock()  # the protocol object and writes to the socket
+        self._stopping = threading.Event()
         self._thread: Optional[threading.Thread] = None
         self._last_frame = 0.0
+        self._fragments: List[bytes] = []
+        self._fragment_opcode: Optional[Opcode] = None
+        self._got_frames = False
 
     # -- thread-safe API --------------------------------------------------------
     def start(self) -> None:
         """Start the link thread."""
-        started = threading.Event()
-        self._thread = threading.Thread(target=self._thread_main, args=(started,),
-                                        name='ws_link', daemon=True)
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._run, name='ws_link', daemon=True)
         self._thread.start()
-        started.wait()
 
     def stop(self, timeout: float = 0.8) -> None:
         """Close the connection and end the thread (bounded wait)."""
-        loop, task = self._loop, self._task
-        if loop is not None and task is not None and not loop.is_closed():
+        self._stopping.set()
+        sock = self._sock
+        if sock is not None:
             try:
-                loop.call_soon_threadsafe(task.cancel)
-            except RuntimeError:
-                pass  # the loop closed between the check and the call
+                sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in recv
+            except OSError:
+                pass  # not connected (any more)
         if self._thread is not None:
             self._thread.join(timeout)
 
@@ -104,35 +151,33 @@ class WebSocketLink:
         return self.state == CONNECTED
 
     def send_text(self, text: str) -> bool:
-        """Queue a text message; False when not connected."""
-        loop, ws = self._loop, self._ws
-        if loop is None or ws is None or self.state != CONNECTED:
-            return False
-        try:
-            asyncio.run_coroutine_threadsafe(self._send(ws, text), loop)
-        except RuntimeError:
-            return False
-        return True
+        """Send a text message (masked, as a client must); False when not connected."""
+        with self._lock:
+            protocol, sock = self._protocol, self._sock
+            if protocol is None or sock is None or self.state != CONNECTED \
+                    or protocol.state is not State.OPEN:
+                return False
+            protocol.send_text(text.encode('utf-8'))
+            return self._flush(protocol, sock)
 
     # -- the link thread --------------------------------------------------------
-    def _thread_main(self, started: threading.Event) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        self._task = loop.create_task(self._run())
-        started.set()
+    def _flush(self, protocol: ClientProtocol, sock: socket.socket) -> bool:
+        """Write what the protocol has to send; call with the lock held."""
         try:
-            loop.run_until_complete(self._task)
-        except asyncio.CancelledError:
-            pass
-        finally:
-            self._set_state(STOPPED, 'link stopped')
-            loop.close()
-
-    async def _send(self, ws, text: str) -> None:
-        try:
-            await ws.send(text)
-        except ConnectionClosed:
-            pass
+            for data in protocol.data_to_send():
+                if data:
+                    sock.sendall(data)
+                else:  # SEND_EOF: the protocol wants the write side half-closed
+                    sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            # A half-sent frame cannot be taken back: end the connection, the reader
+            # notices and reconnects.
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return False
+        return True
 
     def _set_state(self, state: str, detail: str) -> None:
         self.state = state
@@ -141,18 +186,17 @@ class WebSocketLink:
         except Exception:  # noqa: BLE001 - a callback bug must not kill the link
             pass
 
-    async def _run(self) -> None:
+    def _run(self) -> None:
         attempt = 0
-        while True:
+        while not self._stopping.is_set():
             self._set_state(CONNECTING, self.url)
             delay_floor = 0.0
             try:
-                productive = await self._session()
-                attempt = 0 if productive else attempt + 1
+                attempt = 0 if self._session() else attempt + 1
             except InvalidStatus as exc:
                 response = exc.response
                 reason = response.headers.get(REJECT_HEADER, '')
-                body = response.body.decode('utf-8', 'replace').strip() if response.body else ''
+                body = bytes(response.body or b'').decode('utf-8', 'replace').strip()
                 if reason == REJECT_MAX_CLIENTS or response.status_code == 503:
                     # A full device stays full until a viewer leaves: wait the longest.
                     self._set_state(DEVICE_FULL, f'device refused: {body or reason or "503"}')
@@ -161,73 +205,226 @@ class WebSocketLink:
                     self._set_state(DISCONNECTED, f'handshake refused: HTTP '
                                     f'{response.status_code} {body}'.strip())
                 attempt += 1
-            except (OSError, asyncio.TimeoutError, WebSocketException) as exc:
-                self._set_state(DISCONNECTED, _describe(exc))
+            except InvalidHandshake as exc:
+                self._set_state(DISCONNECTED, f'handshake failed: {exc}')
+                attempt += 1
+            except (OSError, EOFError) as exc:
+                if not self._stopping.is_set():
+                    self._set_state(DISCONNECTED, _describe(exc))
                 attempt += 1
             except Exception as exc:  # noqa: BLE001 - a bug here must not end the stream
                 self._set_state(DISCONNECTED, f'internal error: {exc!r}')
                 attempt += 1
+            if self._stopping.is_set():
+                break
             delay = max(delay_floor, backoff_delay(attempt, self.backoff_min, self.backoff_max))
-            await asyncio.sleep(delay)
+            self._stopping.wait(delay)
+        self._set_state(STOPPED, 'link stopped')
 
-    async def _session(self) -> bool:
-        """Run one connection until it fails; True if it delivered frames."""
-        got_frames = False
-        async with connect(self.url, compression=None, open_timeout=self.open_timeout,
-                           ping_interval=None, close_timeout=0.5, max_size=self.max_message,
-                           max_queue=8, user_agent_header='esp32_drone_camera') as ws:
-            self._ws = ws
+    def _session(self) -> bool:
+        """Run one connection until it ends; True if it delivered frames."""
+        sock = socket.create_connection((self.uri.host, self.uri.port), self.open_timeout)
+        self._sock = sock
+        try:
+            if self._stopping.is_set():  # stop() ran before the socket was published
+                raise _Closed('link stopped')
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            protocol = ClientProtocol(self.uri, max_size=self.max_message)
+            self._handshake(sock, protocol)
+            # Blocking from here on, with kernel timeouts instead of Python's (which
+            # would add a poll() before every recv): a receive timeout is the stall
+            # watchdog's tick, a send timeout bounds a write to a dead device.
+            sock.settimeout(None)
+            tick = max(0.05, self.stale_timeout / 4)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, _timeval(tick))
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, _timeval(SEND_TIMEOUT_S))
+            self._fragments, self._fragment_opcode = [], None
+            self._got_frames = False
+            with self._lock:
+                self._protocol = protocol
             self.connects += 1
             self._last_frame = time.monotonic()
             self._set_state(CONNECTED, self.url)
-            watchdog = asyncio.ensure_future(self._watchdog(ws))
-            on_frame, on_text, clock = (self.callbacks.on_frame, self.callbacks.on_text,
-                                        self.clock_ns)
-            try:
-                async for message in ws:
-                    arrival = clock()
-                    try:
-                        if type(message) is bytes:
-                            self._last_frame = time.monotonic()
-                            got_frames = True
-                            on_frame(message, arrival)
-                        else:
-                            on_text(message, arrival)
-                    except Exception:  # noqa: BLE001 - never let a callback end the link
-                        pass
-            finally:
-                watchdog.cancel()
-                self._ws = None
-            if self.state == STALLED:
-                return got_frames
-            detail = 'connection closed'
-            if ws.close_code is not None:
-                detail = f'device closed the connection ({ws.close_code} {ws.close_reason})'
-            self._set_state(DISCONNECTED, detail.strip())
-            return got_frames
+            return self._receive(sock, protocol)
+        except _Stalled as exc:
+            self.stalls += 1
+            self._set_state(STALLED, str(exc))
+            with self._lock:
+                if protocol.state is State.OPEN:
+                    protocol.send_close(1001, 'stream stalled')
+                    self._flush(protocol, sock)
+            return False
+        except _Closed as exc:
+            if not self._stopping.is_set():  # stopping is reported once, as STOPPED
+                self._set_state(DISCONNECTED, str(exc))
+            return self._got_frames
+        finally:
+            with self._lock:
+                self._protocol = None
+                self._sock = None
+            sock.close()
 
-    async def _watchdog(self, ws) -> None:
-        # A stall is a connection that stays open but delivers no frames while frames are
-        # expected (the device is streaming and nobody stopped it).
-        period = max(0.05, self.stale_timeout / 4)
+    def _handshake(self, sock: socket.socket, protocol: ClientProtocol) -> None:
+        """
+        Send the upgrade request and read the response, and not one byte further.
+
+        The device may send its first frames in the same TCP segment as the response:
+        they stay in the socket (the headers' end is found with MSG_PEEK), so the frame
+        reader starts on a frame boundary.
+        """
+        request = protocol.connect()
+        request.headers['User-Agent'] = USER_AGENT
+        protocol.send_request(request)
+        sock.sendall(b''.join(protocol.data_to_send()))
+        deadline = time.monotonic() + self.open_timeout
+        tail = b''  # the last bytes taken, in case the blank line is split across reads
+        in_headers = True
         while True:
-            await asyncio.sleep(period)
-            if not self.expect_frames():
-                self._last_frame = time.monotonic()
-                continue
-            silent = time.monotonic() - self._last_frame
-            if silent > self.stale_timeout:
-                self.stalls += 1
-                self._set_state(STALLED, f'no frames for {silent:.1f} s')
-                await ws.close(1001, 'stream stalled')
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise socket.timeout('timed out')
+            sock.settimeout(remaining)
+            if in_headers:
+                peek = sock.recv(_HANDSHAKE_CHUNK, socket.MSG_PEEK)
+                end = (tail + peek).find(b'\r\n\r\n')
+                in_headers = end < 0
+                data = sock.recv(len(peek) if in_headers else end + 4 - len(tail))
+                tail = (tail + data)[-3:]
+            else:
+                data = sock.recv(_HANDSHAKE_CHUNK)  # the body of a refusal (HTTP 503)
+            if data:
+                protocol.receive_data(data)
+            else:
+                protocol.receive_eof()
+            responses = [e for e in protocol.events_received() if isinstance(e, Response)]
+            error = _handshake_error(protocol, responses)
+            if error is not None:
+                raise error
+            if responses:
                 return
+            if not data:
+                raise EOFError('connection closed during the handshake')
+
+    # -- frames -----------------------------------------------------------------
+    def _receive(self, sock: socket.socket, protocol: ClientProtocol) -> bool:
+        """Read frames until the connection ends; True if it delivered frames."""
+        recv_exact, max_message = self._recv_exact, self.max_message
+        while True:
+            header = recv_exact(sock, 2)
+            length = header[1] & 0x7F
+            if length == 126:
+                extended = recv_exact(sock, 2)
+                length = int.from_bytes(extended, 'big')
+                header += extended
+            elif length == 127:
+                extended = recv_exact(sock, 8)
+                length = int.from_bytes(extended, 'big')
+                header += extended
+            if length > max_message:
+                # Let the protocol see the header alone: it refuses the size (close 1009)
+                # before we allocate anything for the payload.
+                data = header
+            else:
+                if header[1] & 0x80:
+                    length += 4  # a masking key: a protocol error the library reports
+                data = header + recv_exact(sock, length) if length else header
+            arrival = self.clock_ns()
+            with self._lock:
+                protocol.receive_data(data)
+                events = protocol.events_received()
+                flushed = self._flush(protocol, sock)
+            self._dispatch(events, arrival)
+            if protocol.state is not State.OPEN or not flushed:
+                raise _Closed(_close_detail(protocol))
+
+    def _recv_exact(self, sock: socket.socket, n: int) -> bytes:
+        """Exactly ``n`` bytes (the receive timeout ticks the stall watchdog meanwhile)."""
+        chunks = []
+        while n:
+            try:
+                data = sock.recv(n, socket.MSG_WAITALL)
+            except BlockingIOError:  # SO_RCVTIMEO: no data for one watchdog tick
+                self._check_stall()
+                continue
+            if not data:
+                if self._stopping.is_set():
+                    raise _Closed('link stopped')
+                raise _Closed('connection closed by the device (no close frame)')
+            if len(data) == n and not chunks:
+                return data
+            chunks.append(data)
+            n -= len(data)
+            self._check_stall()  # a trickle of bytes is not a frame
+        return b''.join(chunks)
+
+    def _check_stall(self) -> None:
+        if self._stopping.is_set():
+            raise _Closed('link stopped')
+        if not self.expect_frames():
+            self._last_frame = time.monotonic()
+            return
+        silent = time.monotonic() - self._last_frame
+        if silent > self.stale_timeout:
+            raise _Stalled(f'no frames for {silent:.1f} s')
+
+    def _dispatch(self, events: list, arrival: Optional[int] = None) -> None:
+        """Hand whole messages to the callbacks; reassemble fragmented ones."""
+        for frame in events:
+            opcode = frame.opcode
+            if opcode is Opcode.CONT:
+                if self._fragment_opcode is None:
+                    continue  # the library rejects this; nothing to deliver
+                self._fragments.append(frame.data)
+                if not frame.fin:
+                    continue
+                opcode, data = self._fragment_opcode, b''.join(self._fragments)
+                self._fragments, self._fragment_opcode = [], None
+            elif opcode is Opcode.BINARY or opcode is Opcode.TEXT:
+                data = frame.data
+                if not frame.fin:
+                    self._fragment_opcode, self._fragments = opcode, [data]
+                    continue
+            else:
+                continue  # ping (the library queued the pong), pong, close
+            when = self.clock_ns() if arrival is None else arrival
+            try:
+                if opcode is Opcode.BINARY:
+                    self._last_frame = time.monotonic()
+                    self._got_frames = True
+                    self.callbacks.on_frame(bytes(data), when)
+                else:
+                    try:
+                        text = bytes(data).decode('utf-8')
+                    except UnicodeDecodeError:
+                        self.callbacks.on_bad_message('text message is not UTF-8')
+                        continue
+                    self.callbacks.on_text(text, when)
+            except Exception:  # noqa: BLE001 - never let a callback end the link
+                pass
+
+
+def _handshake_error(protocol: ClientProtocol, responses: list) -> Optional[Exception]:
+    """Return why the handshake failed, or None (so far)."""
+    if hasattr(protocol, 'handshake_exc'):  # websockets 11 and later
+        return protocol.handshake_exc
+    return next((r.exception for r in responses if r.exception is not None), None)
+
+
+def _close_detail(protocol: ClientProtocol) -> str:
+    received = protocol.close_rcvd
+    if received is not None:
+        return f'device closed the connection ({received.code} {received.reason})'.strip()
+    exc = protocol.parser_exc
+    if exc is not None and not isinstance(exc, EOFError):
+        return f'protocol error: {exc}'
+    return 'connection closed'
 
 
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, ConnectionRefusedError):
         return 'connection refused'
-    if isinstance(exc, asyncio.TimeoutError):
+    if isinstance(exc, socket.timeout):
         return 'connection timed out'
-    if isinstance(exc, ConnectionClosed):
-        return f'connection lost ({exc})'
+    if isinstance(exc, ConnectionResetError):
+        return 'connection reset by the device'
     return f'{type(exc).__name__}: {exc}'

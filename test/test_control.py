@@ -8,6 +8,7 @@ import time
 
 from esp32_drone_camera import calibration as calib
 from esp32_drone_camera import frames
+from esp32_drone_camera.emulator import capture_log
 import pytest
 from sensor_msgs.msg import CameraInfo
 from sensor_msgs.srv import SetCameraInfo
@@ -196,10 +197,7 @@ def test_capture_stamps_match_true_capture_time(probe, procs, tmp_path):
     time.sleep(1.5)  # a few more clock-sync samples
     start_n = probe.frame_count()
     assert probe.wait_frames(start_n + 40, 10)
-    truth = {}
-    for line in log.read_text().splitlines():
-        seq, ns = line.split()
-        truth[int(seq)] = int(ns)
+    truth = capture_log.read(str(log)).captures
     errors = [abs(stamp - truth[frames.read_metadata(data).seq]) / 1e6
               for data, stamp, *_ in probe.images[start_n:]]
     errors.sort()

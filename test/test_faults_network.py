@@ -10,6 +10,7 @@ import statistics
 import time
 
 from esp32_drone_camera import frames
+from esp32_drone_camera.emulator import capture_log
 import netns
 from netns import record
 import pytest
@@ -99,11 +100,7 @@ def test_bandwidth_cap_skips_frames_instead_of_queueing(host, probe, procs, tmp_
     capped_ns = time.time_ns()
     time.sleep(8.0)
     emu.stop()  # flushes the capture log
-    captured = {}
-    for line in log.read_text().split('\n'):
-        if line:
-            seq, ns = line.split()
-            captured[int(seq)] = int(ns)
+    captured = capture_log.read(str(log)).captures
     ages, seqs = [], []
     for data, _, _, _, received in list(probe.images):
         if received < capped_ns:

@@ -39,7 +39,8 @@ def parse_args(argv=None) -> EmulatorConfig:
     p.add_argument('--capture-latency-ms', type=float, default=0.0,
                    help='delay between capture and send, as on the real device')
     p.add_argument('--capture-log', default=None,
-                   help='append "sequence capture_time_ns" per frame to this file')
+                   help='append when each frame was captured (and skipped) to this file '
+                        '(format: emulator/capture_log.py)')
     p.add_argument('--serial-pty', action='store_true',
                    help='open a serial console on a pseudo-terminal and print its path')
     p.add_argument('--serial-link', default=None,

@@ -24,6 +24,7 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Response
 
+from . import capture_log
 from .device import DeviceCore, DeviceHooks
 from .faults import corrupt_frame, FaultPlan, FRAME_FAULTS, malformed_text
 from .imagery import FrameRenderer
@@ -150,7 +151,7 @@ class Emulator(DeviceHooks):
         jpeg = source[number % len(source)] if isinstance(source, list) else source.render(number)
         capture_us = self.core.uptime_us()
         if self._capture_log:
-            self._capture_log.write(f'{number} {time.time_ns()}\n')
+            self._capture_log.write(capture_log.capture_line(number, time.time_ns()))
         self.sequence = (self.sequence + 1) & 0xFFFFFFFF
         self.core.frames += 1
         if self.cfg.legacy:
@@ -158,9 +159,9 @@ class Emulator(DeviceHooks):
         index = self.core.size[0]
         return insert_metadata(jpeg, index, self.core.quality, number, capture_us)
 
-    def broadcast_frame(self, frame: bytes) -> None:
-        """Hand a frame to every client that is free; busy clients skip it."""
-        fault = self.faults.pick(self.sequence - 1)
+    def broadcast_frame(self, frame: bytes, number: int) -> None:
+        """Hand frame ``number`` to every client that is free; busy clients skip it."""
+        fault = self.faults.pick(number)
         if fault in FRAME_FAULTS:
             frame = corrupt_frame(fault, frame)
         elif fault == 'badjson':
@@ -169,6 +170,8 @@ class Emulator(DeviceHooks):
             if client.busy:
                 client.skipped += 1
                 self.core.dropped += 1
+                if self._capture_log:  # benchmarks tell these apart from a subject's loss
+                    self._capture_log.write(capture_log.skip_line(number, client.number))
                 continue
             client.slot = frame
             client.wake.set()
@@ -208,12 +211,13 @@ class Emulator(DeviceHooks):
                 continue
             if not self.clients:
                 continue
+            number = self.sequence
             frame = self.capture()
             if self.cfg.capture_latency_ms > 0:
                 asyncio.get_running_loop().call_later(
-                    self.cfg.capture_latency_ms / 1000, self.broadcast_frame, frame)
+                    self.cfg.capture_latency_ms / 1000, self.broadcast_frame, frame, number)
             else:
-                self.broadcast_frame(frame)
+                self.broadcast_frame(frame, number)
 
     # -- text -------------------------------------------------------------------
     def _broadcast_text(self, text: str) -> int:
