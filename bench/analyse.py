@@ -1,19 +1,8 @@
 """Turn a capture log and receive records into latency, loss and stamp-error numbers."""
 
-from typing import Dict, List
+from typing import Dict, List, Optional, Set
 
 import numpy as np
-
-
-def read_capture_log(path: str) -> Dict[int, int]:
-    """Sequence -> emulator wall-clock ns at capture (the emulator sends right after)."""
-    times: Dict[int, int] = {}
-    with open(path) as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) == 2:
-                times[int(parts[0])] = int(parts[1])
-    return times
 
 
 def percentile(values, q: float) -> float:
@@ -22,15 +11,18 @@ def percentile(values, q: float) -> float:
 
 
 def window_stats(captures: Dict[int, int], records: List[np.ndarray], t0_ns: int,
-                 t1_ns: int) -> dict:
+                 t1_ns: int, skipped: Optional[Set[int]] = None) -> dict:
     """
     Statistics of the frames captured in [t0, t1], over every subscriber's records.
 
-    Loss counts frames captured in the window that a subscriber never received,
-    whatever dropped them (emulator flow control because the subject read too slowly,
-    the subject, or DDS).
+    ``lost`` counts frames captured in the window that a subscriber never received,
+    whatever dropped them. ``skipped`` (when the emulator served this subject alone)
+    are the ones among them it never sent, because the subject had not taken the
+    previous frame yet (the device's flow control); ``lost_in_subject`` is the rest:
+    frames the subject received and did not deliver (the subject or DDS dropped them).
     """
     in_window = {s: t for s, t in captures.items() if t0_ns <= t <= t1_ns}
+    not_sent = len(in_window.keys() & skipped) if skipped is not None else 0
     latencies, stamp_errors, delivered = [], [], []
     for rows in records:
         seen = set()
@@ -50,13 +42,16 @@ def window_stats(captures: Dict[int, int], records: List[np.ndarray], t0_ns: int
         'captured': captured,
         'delivered': max(delivered) if delivered else 0,
         'lost': sum(captured - d for d in delivered),
+        'skipped': not_sent if skipped is not None else None,
+        'lost_in_subject': (sum(captured - not_sent - d for d in delivered)
+                            if skipped is not None else None),
         'latency_ms': lat_ms,
         'lat_p50': percentile(lat_ms, 50), 'lat_p99': percentile(lat_ms, 99),
         'stamp_err_p50': percentile(err_ms, 50), 'stamp_err_p99': percentile(err_ms, 99),
     }
 
 
-SUMMED = ('captured', 'delivered', 'lost', 'raw_received')
+SUMMED = ('captured', 'delivered', 'lost', 'skipped', 'lost_in_subject', 'raw_received')
 KEY = ('subject', 'fps', 'size', 'subscribers', 'capture_latency_ms', 'raw_subscribers')
 
 
@@ -77,7 +72,7 @@ def combine(runs: List[dict]) -> List[dict]:
             if isinstance(value, float):
                 out[key] = float(np.median([r[key] for r in group]))
         for key in SUMMED:
-            if key in out:
+            if out.get(key) is not None:
                 out[key] = sum(r[key] for r in group)
         out['latency_ms'] = np.concatenate([r['latency_ms'] for r in group])
         out['cpu_repeats'] = [r['cpu_ms_per_frame'] for r in group]

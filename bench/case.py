@@ -14,8 +14,9 @@ import tempfile
 import time
 from typing import NamedTuple, Optional, Tuple
 
-from analyse import percentile, read_capture_log, window_stats
+from analyse import percentile, window_stats
 from cpu import machine_busy_ns, Meter
+from esp32_drone_camera.emulator import capture_log
 import numpy as np
 from procs import free_port, ProcGroup, PY
 from subjects import Subject
@@ -92,7 +93,8 @@ def run_case(case: Case, domain: int) -> list:
                 time.sleep(case.rss_every)
                 for samples, meter in zip(rss, meters):
                     samples.append(((time.time_ns() - t0) / 1e9, meter.read().rss))
-                captured += tail.read().count(b'\n')  # the log lags by one write buffer
+                new = tail.read()  # the log lags by one write buffer
+                captured += new.count(b'\n') - new.count(b'skip')
                 if case.frames and captured >= case.frames:
                     end = time.monotonic()
         time.sleep(max(0.0, end - time.monotonic()))
@@ -104,10 +106,12 @@ def run_case(case: Case, domain: int) -> list:
         time.sleep(DRAIN_S)
         group.stop_all([p for _, proc, subs, _ in runs for p in (proc, *subs)] + raw_subs)
         group.stop_all([emulator])  # last: flushes the capture log
-        captures = read_capture_log(log)
+        captures, skips = capture_log.read(log)
+        # Skips are logged per emulator client; with one subject there is one client.
+        skipped = set().union(*skips.values()) if len(runs) == 1 else None
         results = []
         for (subject, proc, _, outs), b, a, samples in zip(runs, before, after, rss):
-            stats = window_stats(captures, [np.load(o) for o in outs], t0, t1)
+            stats = window_stats(captures, [np.load(o) for o in outs], t0, t1, skipped)
             stats.update(_usage_numbers(stats, b, a, (t1 - t0) / 1e9))
             stats.update(_raw_numbers([np.load(o) for o in raw_outs], t0, t1))
             stats.update(subject=subject.name, fps=case.fps, size=case.size,

@@ -34,6 +34,8 @@ def run_floor(case: Case, frame_bytes: int, domain: int) -> list:
         after, t1, busy1 = meter.read(), time.time_ns(), machine_busy_ns()
         group.stop_all([pub, sub])
         rows = np.load(out)
+        costs = [line.split()[1:] for line in pub.lines if line.startswith('PUBLISH_COST')]
+    publish_us = {k: float(v) for k, v in (kv.split('=') for kv in costs[-1])} if costs else {}
     window_s = (t1 - t0) / 1e9
     delivered = int(((rows[:, 1] >= t0) & (rows[:, 1] <= t1)).sum())
     cpu_ms = (after.cpu_ns - before.cpu_ns) / 1e6
@@ -49,4 +51,4 @@ def run_floor(case: Case, frame_bytes: int, domain: int) -> list:
         'rss_mb': after.rss / 2**20, 'rss_growth_mb': (after.rss - before.rss) / 2**20,
         'rss_samples': [(0.0, before.rss), (window_s, after.rss)], 'emulator_cpu_pct': nan,
         'machine_busy_pct': (busy1 - busy0) / (t1 - t0) * 100, 'errors': [],
-        'frame_bytes': frame_bytes}]
+        'frame_bytes': frame_bytes, 'publish_us': publish_us}]

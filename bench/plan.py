@@ -33,7 +33,7 @@ def full_plan() -> Dict[str, List[Case]]:
     main = [Case((DIRECT,), TARGET_FPS, seconds=1.2, warmup=0.3),
             Case((BRIDGE,), TARGET_FPS, seconds=1.2, warmup=0.3)]
     for repeat in range(REPEATS):
-        # The socket prototype and the publish-only floor back a proposal, not a target:
+        # The minimal relay and the publish-only floor are the reference, not a target:
         # one window each keeps `make bench` inside its 3 minutes.
         chosen = (NODE, RELAY, SOCKET, FLOOR) if repeat == 0 else (NODE, RELAY)
         main += [Case((s,), TARGET_FPS, seconds=1.8, warmup=0.3) for s in chosen]

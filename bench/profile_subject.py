@@ -76,7 +76,7 @@ def thread_table(spy: str, pid: int, before: dict, after: dict, seconds: float) 
 def main(argv=None) -> int:
     """Stream to the subject, record it with py-spy, print the summary."""
     p = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
-    p.add_argument('subject', choices=('node', 'relay', 'bridge'))
+    p.add_argument('subject', choices=tuple(s.name for s in subjects.PROFILED))
     p.add_argument('--fps', type=float, default=20.0)
     p.add_argument('--size', default='VGA')
     p.add_argument('--seconds', type=float, default=20.0)
@@ -86,7 +86,7 @@ def main(argv=None) -> int:
     p.add_argument('--domain', type=int, default=68)
     a = p.parse_args(argv)
     spy = shutil.which('py-spy') or os.path.join(os.path.dirname(PY), 'py-spy')
-    subject = {s.name: s for s in subjects.ROS_SUBJECTS}[a.subject]
+    subject = {s.name: s for s in subjects.PROFILED}[a.subject]
     with tempfile.TemporaryDirectory() as tmp, ProcGroup(a.domain) as group:
         port = free_port()
         group.start([PY, '-m', 'esp32_drone_camera.emulator', '--port', str(port),

@@ -23,6 +23,10 @@ def _table(header: List[str], rows: List[List[str]]) -> List[str]:
     return lines + ['']
 
 
+def _count(value) -> str:
+    return '–' if value is None else str(value)
+
+
 def _latency_cells(r: dict) -> List[str]:
     return [_f(r['lat_p50']), _f(r['lat_p99'])]
 
@@ -118,21 +122,27 @@ def _section_rate(results: dict) -> List[str]:
     long_ids = {id(r) for r in results.get('long', [])}
     rows = [[LABELS[r['subject']] + (' (long run)' if id(r) in long_ids else ''),
              _f(r['fps'], 0), _f(r['offered_fps'], 0),
-             _f(r['delivered_fps'], 0), r['lost'], _f(r['cpu_ms_per_frame'], 3),
+             _f(r['delivered_fps'], 0), r['lost'], _count(r.get('skipped')),
+             _count(r.get('lost_in_subject')), _f(r['cpu_ms_per_frame'], 3),
              _f(r['cpu_pct'], 1), *_latency_cells(r), _f(r['emulator_cpu_pct'], 1)]
             for r in runs]
     if not rows:
         return []
     return ['## Frame rate (VGA, one subscriber)', '',
             *_table(['subject', 'requested fps', 'sent fps', 'delivered fps', 'lost',
-                     'CPU ms/frame', 'CPU %', 'latency p50 ms', 'latency p99 ms',
-                     'emulator CPU %'], rows),
+                     'of which never sent', 'of which lost after receipt', 'CPU ms/frame',
+                     'CPU %', 'latency p50 ms', 'latency p99 ms', 'emulator CPU %'], rows),
             'Highest rate relayed with no loss in this run: ' + ', '.join(
                 f'{LABELS[s]} {r["delivered_fps"]:.0f} fps' for s in ('node', 'relay', 'bridge')
                 for r in [max_lossless_fps(results, s)] if r) + '.', '',
-            '"sent" is what the emulator captured and offered in the window; frames it '
-            'skipped because the subject had not taken the previous one yet count as lost '
-            '(the plain WebSocket client rows show how many the emulator drops by itself). '
+            '"sent" is what the emulator captured and offered in the window. "lost" is '
+            'every one of those a subscriber did not receive. Like the device, the '
+            'emulator keeps one frame in flight per client and skips a frame while the '
+            'previous one is still unread (in the socket buffers): those are "never sent" '
+            '(the subject fell behind for a moment, or the emulator did: the plain '
+            'WebSocket client rows show how many it skips by itself). "Lost after '
+            'receipt" are frames the subject received and its subscriber never got. With '
+            'two subjects on one emulator (long run) the split is not made. '
             'The long-run rows are node and relay fed at once by one emulator at its '
             'ceiling: both share the 2 cores, as do their subscribers.', '']
 
@@ -201,15 +211,27 @@ def _section_floor(results: dict) -> List[str]:
     main = {r['subject']: r for r in results['main']}
     rows = [[LABELS[name], _f(r['cpu_ms_per_frame'], 3), _f(r['cpu_pct'])]
             for name, r in main.items() if name in ('floor', 'socket', 'relay', 'node')]
-    return ['## Floor: what publishing alone costs (same runs as above)', '',
-            *_table(['process', 'CPU ms/frame (median)', 'CPU % of one core'], rows),
-            f'`bench/publish_floor.py` publishes pre-serialised '
-            f'{floor[0]["frame_bytes"] / 1024:.1f} KB frames (the mean VGA size; bytes are '
-            'the cheapest thing rclpy can publish) to one reliable subscriber, woken by a '
-            'sleep, and receives nothing. A Python relay that publishes through rclpy '
-            'cannot spend much less per frame than this on this machine; the socket relay '
-            '(`bench/socket_relay.py`, the link design proposed for the node) receives its '
-            'frames for about the difference.', '']
+    lines = ['## Floor: what the least possible relay costs (same runs as above)', '',
+             *_table(['process', 'CPU ms/frame (median)', 'CPU % of one core'], rows),
+             f'`bench/publish_floor.py` publishes pre-serialised '
+             f'{floor[0]["frame_bytes"] / 1024:.1f} KB frames (the mean VGA size; bytes are '
+             'the cheapest thing rclpy can publish) to one reliable subscriber, woken by a '
+             'sleep, and receives nothing. `bench/socket_relay.py` is the least a relay '
+             'can do per frame: one blocking receive of the WebSocket frame and that same '
+             'publish, with no checks, no camera_info, no executor. The camera node reads '
+             'frames the same way (its link is built like this) and adds what a camera '
+             'driver needs: frame validation, the capture-time stamp, camera_info, and an '
+             'executor for its services, parameters and diagnostics.', '']
+    cost = floor[0].get('publish_us') or {}
+    if cost.get('paced_us') and cost.get('burst_us'):
+        lines += [f'Why a frame costs this much at {floor[0]["fps"]:g} fps: in the same '
+                  f'process, one `publish()` of that frame costs **{cost["paced_us"]:.0f} µs** '
+                  f'of CPU after the sleep between frames, but **{cost["burst_us"]:.0f} µs** '
+                  'back to back (medians; 200 calls in a row, same subscriber). At 20 fps '
+                  'every frame pays the cold call (caches, and the Fast DDS threads it wakes, '
+                  'have gone cold in between): most of the floor is there, below Python, in '
+                  'rclpy and Fast DDS on this virtual machine.', '']
+    return lines
 
 
 def _section_emulator(results: dict) -> List[str]:

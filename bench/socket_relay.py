@@ -1,16 +1,19 @@
 """
-Subject (d): a prototype of the link design proposed for the node.
+Subject (d), the minimal relay: the least a relay can do per frame.
 
 One thread blocks in ``recv`` on a plain socket: no event loop, no websockets
 objects per message. It reads the 2-10 byte WebSocket header, then the payload with
 MSG_WAITALL (one system call each, as a rule), and publishes the JPEG as a
 pre-serialised CompressedImage: the bytes of a template message with the stamp
 patched in, followed by the data, so rclpy does no Python-to-C message conversion.
+The camera node's link (``esp32_drone_camera/ws_link.py``) reads frames the same way,
+with the protocol done properly; this one does nothing else, which makes it the
+reference for what receiving and publishing alone cost.
 
 Enough of RFC 6455 for the device's stream: server frames are never masked; binary
 frames are published, text and pong frames skipped, a close frame ends the relay.
 The device sends every message in one frame (no fragmentation), so continuation
-frames are skipped too. Only a prototype: no reconnect, no text commands.
+frames are skipped too. No reconnect, no text commands, no checks.
 """
 
 import argparse

@@ -56,10 +56,11 @@ class Subject(NamedTuple):
 NODE = Subject('node', 'camera node (as shipped)', 'image_raw/compressed', 'compressed')
 RELAY = Subject('relay', 'bare relay (design floor)', 'image_raw/compressed', 'compressed')
 BRIDGE = Subject('bridge', 'OpenCV bridge (decode, bgr8)', 'image_raw', 'raw')
-SOCKET = Subject('socket', 'socket relay (proposed link, prototype)', 'image_raw/compressed',
+SOCKET = Subject('socket', 'minimal relay (socket receive + publish)', 'image_raw/compressed',
                  'compressed')
 FLOOR = Subject('floor', 'publish only, no input', 'image_raw/compressed',
                 'compressed')
 DIRECT = Subject('direct', 'plain WebSocket client, no ROS (emulator reference)', None,
                  'compressed')
 ROS_SUBJECTS = (NODE, RELAY, BRIDGE)
+PROFILED = (*ROS_SUBJECTS, SOCKET, FLOOR)  # what bench/profile_subject.py can run
