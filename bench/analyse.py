@@ -76,6 +76,10 @@ def combine(runs: List[dict]) -> List[dict]:
                 out[key] = sum(r[key] for r in group)
         out['latency_ms'] = np.concatenate([r['latency_ms'] for r in group])
         out['cpu_repeats'] = [r['cpu_ms_per_frame'] for r in group]
+        if all('cpu_by_thread' in r for r in group):
+            parts = {k for r in group for k in r['cpu_by_thread']}
+            out['cpu_by_thread'] = {k: float(np.median([r['cpu_by_thread'].get(k, 0.0)
+                                                        for r in group])) for k in parts}
         out['lat_p99_repeats'] = [r['lat_p99'] for r in group]
         if 'raw_latency_ms' in out:
             out['raw_latency_ms'] = np.concatenate([r['raw_latency_ms'] for r in group])

@@ -17,6 +17,7 @@ from typing import NamedTuple, Optional, Tuple
 from analyse import percentile, window_stats
 from cpu import machine_busy_ns, Meter
 from esp32_drone_camera.emulator import capture_log
+from esp32_drone_camera.ws_link import USER_AGENT as NODE_AGENT
 import numpy as np
 from procs import free_port, ProcGroup, PY
 from subjects import Subject
@@ -106,12 +107,11 @@ def run_case(case: Case, domain: int) -> list:
         time.sleep(DRAIN_S)
         group.stop_all([p for _, proc, subs, _ in runs for p in (proc, *subs)] + raw_subs)
         group.stop_all([emulator])  # last: flushes the capture log
-        captures, skips = capture_log.read(log)
-        # Skips are logged per emulator client; with one subject there is one client.
-        skipped = set().union(*skips.values()) if len(runs) == 1 else None
+        log_read = capture_log.read(log)
         results = []
         for (subject, proc, _, outs), b, a, samples in zip(runs, before, after, rss):
-            stats = window_stats(captures, [np.load(o) for o in outs], t0, t1, skipped)
+            stats = window_stats(log_read.captures, [np.load(o) for o in outs], t0, t1,
+                                 _skipped_for(subject, log_read, len(runs)))
             stats.update(_usage_numbers(stats, b, a, (t1 - t0) / 1e9))
             stats.update(_raw_numbers([np.load(o) for o in raw_outs], t0, t1))
             stats.update(subject=subject.name, fps=case.fps, size=case.size,
@@ -124,6 +124,23 @@ def run_case(case: Case, domain: int) -> list:
                                  if 'Error' in line or 'Traceback' in line][-3:])
             results.append(stats)
     return results
+
+
+def _skipped_for(subject: Subject, log: capture_log.CaptureLog, subjects: int):
+    """
+    Return the frames the emulator skipped for this subject (None: cannot tell).
+
+    Skips are logged per client. With one subject every client is its own; with
+    several, the camera node is told apart by its User-Agent and the other subject
+    (one at most) has the remaining clients.
+    """
+    if subjects == 1:
+        return set().union(*log.skips.values())
+    if subjects > 2:
+        return None
+    is_node = subject.name == 'node'
+    mine = [n for n, agent in log.clients.items() if (agent == NODE_AGENT) == is_node]
+    return set().union(*(log.skips.get(n, set()) for n in mine))
 
 
 def _raw_numbers(records: list, t0_ns: int, t1_ns: int) -> dict:
@@ -157,4 +174,8 @@ def _usage_numbers(stats: dict, before, after, window_s: float) -> dict:
         'cpu_pct_psutil': (after.cpu_ticks_s - before.cpu_ticks_s) / window_s * 100,
         'rss_mb': after.rss / 2**20,
         'rss_growth_mb': (after.rss - before.rss) / 2**20,
+        # Where the CPU went, per part of the process (cpu.thread_group), ms per frame.
+        'cpu_by_thread': {group: (ns - before.by_group.get(group, 0)) / 1e6
+                          / max(1, stats['delivered'])
+                          for group, ns in after.by_group.items()},
     }

@@ -13,11 +13,27 @@ import psutil
 
 
 class Usage(NamedTuple):
-    """One reading: CPU ns (schedstat), CPU s (psutil, tick-based), RSS bytes."""
+    """One reading: CPU ns (schedstat), CPU s (psutil, tick-based), RSS bytes, ns per group."""
 
     cpu_ns: int
     cpu_ticks_s: float
     rss: int
+    by_group: Dict[str, int]
+
+
+def thread_group(os_name: str) -> str:
+    """
+    Say which part of a process a thread belongs to, from its OS name.
+
+    The camera node names its own threads (esp32_drone_camera/threads.py); Fast DDS
+    names its threads "dds.*"; every other thread shows the interpreter's name: the
+    main thread, rclpy's executor workers (the node's services), helpers.
+    """
+    if os_name.startswith('dds.'):
+        return 'Fast DDS threads'
+    if os_name.startswith('python') or not os_name:
+        return 'main thread, executor, other'
+    return os_name
 
 
 class Meter:
@@ -32,6 +48,7 @@ class Meter:
         self.pid = pid
         self.proc = psutil.Process(pid)
         self._threads: Dict[str, int] = {}
+        self._groups: Dict[str, str] = {}
 
     def cpu_ns(self) -> int:
         """Run time of every thread seen so far, in ns."""
@@ -39,6 +56,9 @@ class Meter:
             try:
                 with open(f'/proc/{self.pid}/task/{tid}/schedstat') as f:
                     self._threads[tid] = int(f.read().split()[0])
+                if tid not in self._groups:
+                    with open(f'/proc/{self.pid}/task/{tid}/comm') as f:
+                        self._groups[tid] = thread_group(f.read().strip())
             except (FileNotFoundError, ProcessLookupError):
                 pass  # the thread ended between listing and reading
         return sum(self._threads.values())
@@ -46,7 +66,12 @@ class Meter:
     def read(self) -> Usage:
         """CPU and memory now."""
         times = self.proc.cpu_times()
-        return Usage(self.cpu_ns(), times.user + times.system, self.proc.memory_info().rss)
+        total = self.cpu_ns()
+        groups: Dict[str, int] = {}
+        for tid, ns in self._threads.items():
+            group = self._groups.get(tid, 'main thread, executor, other')
+            groups[group] = groups.get(group, 0) + ns
+        return Usage(total, times.user + times.system, self.proc.memory_info().rss, groups)
 
 
 def machine_busy_ns() -> int:

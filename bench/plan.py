@@ -33,9 +33,9 @@ def full_plan() -> Dict[str, List[Case]]:
     main = [Case((DIRECT,), TARGET_FPS, seconds=1.2, warmup=0.3),
             Case((BRIDGE,), TARGET_FPS, seconds=1.2, warmup=0.3)]
     for repeat in range(REPEATS):
-        # The minimal relay and the publish-only floor are the reference, not a target:
-        # one window each keeps `make bench` inside its 3 minutes.
-        chosen = (NODE, RELAY, SOCKET, FLOOR) if repeat == 0 else (NODE, RELAY)
+        # The minimal relay is repeated too: it is the proof when a CPU target is out of
+        # reach. The publish-only floor gets one window (`make bench` has 3 minutes).
+        chosen = (NODE, RELAY, SOCKET, FLOOR) if repeat == 0 else (NODE, RELAY, SOCKET)
         main += [Case((s,), TARGET_FPS, seconds=1.8, warmup=0.3) for s in chosen]
     return {
         'main': main,

@@ -141,8 +141,9 @@ def _section_rate(results: dict) -> List[str]:
             'previous one is still unread (in the socket buffers): those are "never sent" '
             '(the subject fell behind for a moment, or the emulator did: the plain '
             'WebSocket client rows show how many it skips by itself). "Lost after '
-            'receipt" are frames the subject received and its subscriber never got. With '
-            'two subjects on one emulator (long run) the split is not made. '
+            'receipt" are frames the subject received and its subscriber never got. When two '
+            'subjects share the emulator (long run), the node is told apart by its '
+            'User-Agent. '
             'The long-run rows are node and relay fed at once by one emulator at its '
             'ceiling: both share the 2 cores, as do their subscribers.', '']
 
@@ -222,6 +223,7 @@ def _section_floor(results: dict) -> List[str]:
              'frames the same way (its link is built like this) and adds what a camera '
              'driver needs: frame validation, the capture-time stamp, camera_info, and an '
              'executor for its services, parameters and diagnostics.', '']
+    lines += _breakdown(main)
     cost = floor[0].get('publish_us') or {}
     if cost.get('paced_us') and cost.get('burst_us'):
         lines += [f'Why a frame costs this much at {floor[0]["fps"]:g} fps: in the same '
@@ -232,6 +234,25 @@ def _section_floor(results: dict) -> List[str]:
                   'have gone cold in between): most of the floor is there, below Python, in '
                   'rclpy and Fast DDS on this virtual machine.', '']
     return lines
+
+
+def _breakdown(main: dict) -> List[str]:
+    """Where each process's CPU per frame went, by thread (bench/cpu.thread_group)."""
+    names = [n for n in ('node', 'socket', 'relay') if main.get(n, {}).get('cpu_by_thread')]
+    if not names:
+        return []
+    parts = sorted({p for n in names for p in main[n]['cpu_by_thread']},
+                   key=lambda p: -max(main[n]['cpu_by_thread'].get(p, 0.0) for n in names))
+    rows = [[p] + [_f(main[n]['cpu_by_thread'].get(p), 3) if p in main[n]['cpu_by_thread']
+                   else '–' for n in names] for p in parts]
+    rows.append(['**total**'] + [_f(main[n]['cpu_ms_per_frame'], 3) for n in names])
+    return ['Where the CPU goes, ms per frame by thread (medians over the repeats; the node '
+            'names its threads, so `top -H` shows the same): `ws_link` receives, checks, '
+            'stamps and publishes each frame and its camera_info; `diagnostics` publishes '
+            '/diagnostics and sends the clock-sync PING once a second; Fast DDS runs its '
+            'own threads; the main thread of the relays does all their work, and the '
+            "node's main thread is its executor (services and parameters), idle here.", '',
+            *_table(['thread'] + [LABELS[n] for n in names], rows)]
 
 
 def _section_emulator(results: dict) -> List[str]:

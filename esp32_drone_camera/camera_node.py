@@ -40,6 +40,7 @@ from .protocol import (format_ping, FRAME_SIZE_BY_NAME, FRAME_SIZES, parse_seria
                        parse_text)
 from .raw_images import RawImagePublisher
 from .serial_link import SerialLink
+from .threads import named_thread
 
 try:  # Iron and newer tell a publisher when subscribers come and go; Humble does not.
     from rclpy.event_handler import PublisherEventCallbacks
@@ -125,13 +126,17 @@ class CameraNode(Node, ws_link.LinkCallbacks):
         self.commands = CommandClient(self._choose_transport, lambda: self._token)
         self._build_services()
         self._diag_group = MutuallyExclusiveCallbackGroup()
-        # One timer for the periodic work: every executor wake-up costs more CPU than
-        # the work itself (see docs/benchmarks.md), so pings ride on the diagnostics tick.
+        # Pings and diagnostics run in a plain thread of their own, not on an executor
+        # timer: each executor wake-up rebuilds its wait set (every service, timer and
+        # event of this node) and hands the callback to a worker, which costs more CPU
+        # than the work itself (docs/benchmarks.md). With no timer, the executor sleeps
+        # until a service call or a parameter change, and the hot path has the CPU.
         self._ping_every = self._p('ping_interval')
         self._next_ping = self._next_diag = time.monotonic()
-        period = min(DIAGNOSTICS_PERIOD_S, self._ping_every)
-        self._tick_slack = period / 4  # "due" must not miss a tick by timer jitter
-        self.create_timer(period, self._tick, callback_group=self._diag_group)
+        self._tick_period = min(DIAGNOSTICS_PERIOD_S, self._ping_every)
+        self._tick_slack = self._tick_period / 4  # "due" must not miss a tick by jitter
+        self._ticker_stop = threading.Event()
+        self._ticker = named_thread(self._tick_loop, 'diagnostics')
         if self.raw is not None and self._p('publish_raw') == 'lazy' and \
                 PublisherEventCallbacks is None:
             # Humble: poll the subscriber count off the frame path instead.
@@ -151,6 +156,7 @@ class CameraNode(Node, ws_link.LinkCallbacks):
                                      self._on_serial_line, self._on_serial_state)
             self.serial.start()
         self.link.start()
+        self._ticker.start()
         self.get_logger().info(f'streaming from {self.url} as {self._image_pub.topic_name}')
 
     # -- setup ------------------------------------------------------------------
@@ -369,8 +375,7 @@ class CameraNode(Node, ws_link.LinkCallbacks):
         if size in FRAME_SIZE_BY_NAME:
             self._set_frame_size(FRAME_SIZE_BY_NAME[size][0])
         if self.protocol >= 2 and self._p('apply_on_connect'):
-            threading.Thread(target=self._apply_settings, args=(fields,), daemon=True,
-                             name='apply_settings').start()
+            named_thread(self._apply_settings, 'apply_settings', (fields,)).start()
 
     def _apply_settings(self, welcome: dict) -> None:
         # Runs in its own thread: it waits for replies that arrive on the link thread.
@@ -404,6 +409,20 @@ class CameraNode(Node, ws_link.LinkCallbacks):
     def _on_raw_matched(self, info) -> None:
         # Event-driven: no timer wakes the executor to poll the subscriber count.
         self.raw_wanted = info.current_count > 0
+
+    def _tick_loop(self) -> None:
+        next_at = time.monotonic()
+        while True:
+            next_at = max(next_at + self._tick_period, time.monotonic())
+            if self._ticker_stop.wait(next_at - time.monotonic()):
+                return
+            try:
+                self._tick()
+            except Exception as exc:  # noqa: BLE001 - diagnostics must outlive a bad tick
+                if self._ticker_stop.is_set() or not self.context.ok():
+                    return  # shutting down: the publishers are gone
+                self.get_logger().error(f'diagnostics tick failed: {exc!r}',
+                                        throttle_duration_sec=10.0)
 
     def _tick(self) -> None:
         now = time.monotonic()
@@ -563,8 +582,10 @@ class CameraNode(Node, ws_link.LinkCallbacks):
         self._diag_pub.publish(array)
 
     def shutdown(self) -> None:
-        """Stop the links (bounded time)."""
+        """Stop the links and the diagnostics thread (bounded time)."""
+        self._ticker_stop.set()
         self.link.stop()
+        self._ticker.join(0.5)
         if self.raw is not None:
             self.raw.close()
         if self.serial is not None:

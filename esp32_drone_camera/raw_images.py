@@ -27,6 +27,8 @@ try:
 except ImportError:  # pragma: no cover - depends on the install
     cv2 = None
 
+from .threads import named_thread
+
 
 class _Matched:
     """The one field of rclpy's matched-event info the node reads."""
@@ -99,7 +101,7 @@ class RawImagePublisher:
         self.skipped = 0
         self.failed = 0
         self.decode_seconds = 0.0
-        self._thread = threading.Thread(target=self._run, name='raw_decoder', daemon=True)
+        self._thread = named_thread(self._run, 'raw_decoder')
         self._thread.start()
 
     def offer(self, data: bytes, sec: int, nanosec: int) -> None:

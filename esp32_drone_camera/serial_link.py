@@ -14,6 +14,7 @@ from typing import Callable, Optional
 import serial
 
 from .protocol import MAX_SERIAL_LINE
+from .threads import named_thread
 
 OPEN = 'open'
 CLOSED = 'closed'
@@ -42,7 +43,7 @@ class SerialLink:
 
     def start(self) -> None:
         """Start the reader thread."""
-        self._thread = threading.Thread(target=self._run, name='serial_link', daemon=True)
+        self._thread = named_thread(self._run, 'serial_link')
         self._thread.start()
 
     def stop(self, timeout: float = 0.5) -> None:

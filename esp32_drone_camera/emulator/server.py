@@ -285,6 +285,9 @@ class Emulator(DeviceHooks):
         self._client_numbers += 1
         client = Client(ws, self._client_numbers)
         self.clients[ws] = client
+        if self._capture_log:
+            agent = ws.request.headers.get('User-Agent', '') if ws.request else ''
+            self._capture_log.write(capture_log.client_line(client.number, agent))
         sender = asyncio.ensure_future(self._client_sender(client))
         try:
             await ws.send(json.dumps(self.core.welcome(legacy=self.cfg.legacy)))
