@@ -183,6 +183,8 @@ class WebSocketLink:
         return True
 
     def _set_state(self, state: str, detail: str) -> None:
+        if self._stopping.is_set() and state != STOPPED:
+            return  # whatever stop() interrupted, it is reported once, as STOPPED
         self.state = state
         try:
             self.callbacks.on_state(state, detail)
@@ -212,8 +214,7 @@ class WebSocketLink:
                 self._set_state(DISCONNECTED, f'handshake failed: {exc}')
                 attempt += 1
             except (OSError, EOFError) as exc:
-                if not self._stopping.is_set():
-                    self._set_state(DISCONNECTED, _describe(exc))
+                self._set_state(DISCONNECTED, _describe(exc))
                 attempt += 1
             except Exception as exc:  # noqa: BLE001 - a bug here must not end the stream
                 self._set_state(DISCONNECTED, f'internal error: {exc!r}')
@@ -258,8 +259,7 @@ class WebSocketLink:
                     self._flush(protocol, sock)
             return False
         except _Closed as exc:
-            if not self._stopping.is_set():  # stopping is reported once, as STOPPED
-                self._set_state(DISCONNECTED, str(exc))
+            self._set_state(DISCONNECTED, str(exc))
             return self._got_frames
         finally:
             with self._lock:

@@ -349,3 +349,16 @@ def test_frames_in_the_same_segment_as_the_handshake_are_read_in_step(rec):
         assert rec.texts == ['{"type":"welcome"}'] and rec.frames == [jpeg, b'\xff\xd8\xff\xd9']
     finally:
         link.stop()
+
+
+def test_stop_during_the_handshake_is_quick_and_not_a_fault(rec):
+    with socket.socket() as listener:  # accepts TCP (the backlog) but never answers
+        listener.bind(('127.0.0.1', 0))
+        listener.listen(1)
+        link = make_link(f'ws://127.0.0.1:{listener.getsockname()[1]}', rec,
+                         open_timeout=30)
+        time.sleep(0.3)
+        started = time.monotonic()
+        link.stop(timeout=2)
+        assert time.monotonic() - started < 0.3
+    assert [s for s, _ in rec.states] == [ws_link.CONNECTING, ws_link.STOPPED]
