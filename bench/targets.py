@@ -81,6 +81,9 @@ def check(results: dict) -> List[Verdict]:
         out.append(Verdict('CPU per frame at 20 fps VGA <= 0.6 x bare relay',
                            f'{ratio:.2f} x ({node["cpu_ms_per_frame"]:.3f} vs '
                            f'{relay["cpu_ms_per_frame"]:.3f} ms)'
+                           + (f'; the minimal relay itself is at '
+                              f'{minimal["cpu_ms_per_frame"] / relay["cpu_ms_per_frame"]:.2f} x'
+                              if minimal else '')
                            + _out_of_reach(0.6 * relay['cpu_ms_per_frame'], floor, minimal)
                            + _extras(node, minimal),
                            ratio <= 0.6))
