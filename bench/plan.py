@@ -23,7 +23,7 @@ SUBSCRIBER_COUNTS = (3, 10)  # 1 comes from the rate sweep
 RAW_REPEATS = 1  # node without / with an image_raw subscriber, one longer window each
 DECODES = 200  # in-process decodes of one VGA frame per decoder (full plan)
 LONG_FRAMES = 100_000
-LONG_FPS = 2000  # more than the emulator can send: the long run also shows its ceiling
+LONG_FPS = 2000  # 100k frames in under a minute; also shows the emulator keeps up
 STAMP_LATENCY_MS = 30.0
 
 
