@@ -144,8 +144,19 @@ def _section_rate(results: dict) -> List[str]:
             'receipt" are frames the subject received and its subscriber never got. When two '
             'subjects share the emulator (long run), the node is told apart by its '
             'User-Agent. '
-            'The long-run rows are node and relay fed at once by one emulator at its '
-            'ceiling: both share the 2 cores, as do their subscribers.', '']
+            + _long_run_note(results.get('long', [])), '']
+
+
+def _long_run_note(long: List[dict]) -> str:
+    if not long:
+        return ''
+    note = (f'The long-run rows are node and relay fed at once by one emulator at '
+            f'{long[0]["fps"]:.0f} fps: they share the 2 cores with each other, their '
+            'subscribers and the emulator')
+    if all(r.get('lost_in_subject') == 0 for r in long):
+        note += ('; all they lose there is back-pressure (frames the emulator never sent '
+                 'while they were behind), none after receipt')
+    return note + '.'
 
 
 def _section_size(results: dict) -> List[str]:
