@@ -40,7 +40,7 @@ RESET_DELAY_S = 1.0
 WRITE_HIGH_WATER = 64 * 1024  # websockets' limit before send() waits for the socket
 SEND_BUFFER = 16 * 1024  # kernel send buffer per client (Linux doubles it)
 TIMER_GRANULARITY_S = 0.002  # below this frame interval, sleeps overshoot whole frames
-CATCH_UP_FRAMES = 4
+CATCH_UP_FRAMES = 2  # enough for a millisecond timer at 2000 fps; more would burst
 SIOCOUTQNSD = 0x894B  # Linux ioctl: bytes in a socket's send queue not yet sent
 
 
