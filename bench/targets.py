@@ -41,7 +41,8 @@ def _out_of_reach(bound_ms: float, floor: Optional[dict], minimal: Optional[dict
     least, publish = minimal['cpu_ms_per_frame'], floor['cpu_ms_per_frame']
     if least <= bound_ms:
         return (f'; the minimal relay costs {least:.3f} ms (publishing alone {publish:.3f}): '
-                'within the bound')
+                f'within the bound, which leaves {bound_ms - least:.3f} ms per frame for '
+                'everything a camera driver does beyond relaying')
     return (f'; out of reach here: the bound, {bound_ms:.3f} ms, is below what the minimal '
             f'relay costs ({least:.3f} ms: one receive and one publish per frame, nothing '
             f'else; publishing alone {publish:.3f} ms)')
