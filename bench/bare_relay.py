@@ -1,8 +1,8 @@
 """
 Subject (b), the bare relay: WebSocket in, CompressedImage out, nothing else.
 
-The floor of this design in Python: the same websockets asyncio client as the node
-(per-message deflate off), one reused message, an arrival stamp, publish. No
+The floor of the usual design in Python: a websockets asyncio client, as most bridges
+use (per-message deflate off), one reused message, an arrival stamp, publish. No
 executor is spun (a publisher needs none), no validation, no diagnostics.
 """
 
@@ -12,23 +12,13 @@ import sys
 import time
 
 import rclpy
-from rclpy.qos import HistoryPolicy, QoSProfile, ReliabilityPolicy
 from sensor_msgs.msg import CompressedImage
-from websockets.asyncio.client import connect
-
-CONNECT_ATTEMPTS = 50  # the emulator is up before we start; this only rides out a race
+from subject_io import connect_with_retry, RELIABLE
 
 
 async def relay(url: str, publish, msg: CompressedImage) -> None:
     """Publish every binary message of one connection."""
-    for _ in range(CONNECT_ATTEMPTS):
-        try:
-            ws = await connect(url, compression=None, max_size=None, ping_interval=None)
-            break
-        except OSError:
-            await asyncio.sleep(0.1)
-    else:
-        raise SystemExit(f'bare_relay: cannot connect to {url}')
+    ws = await connect_with_retry(url, 'bare_relay')
     stamp = msg.header.stamp
     async with ws:
         async for message in ws:
@@ -46,9 +36,7 @@ def main(argv=None) -> int:
     a, ros_args = p.parse_known_args(argv)
     rclpy.init(args=ros_args)
     node = rclpy.create_node('bare_relay')
-    qos = QoSProfile(depth=5, history=HistoryPolicy.KEEP_LAST,
-                     reliability=ReliabilityPolicy.RELIABLE)
-    pub = node.create_publisher(CompressedImage, a.topic, qos)
+    pub = node.create_publisher(CompressedImage, a.topic, RELIABLE)
     msg = CompressedImage(format='jpeg')
     msg.header.frame_id = 'camera'
     try:

@@ -18,11 +18,8 @@ import cv2
 from esp32_drone_camera.frames import read_metadata
 import numpy as np
 import rclpy
-from rclpy.qos import HistoryPolicy, QoSProfile, ReliabilityPolicy
 from sensor_msgs.msg import Image
-from websockets.asyncio.client import connect
-
-CONNECT_ATTEMPTS = 50
+from subject_io import connect_with_retry, RELIABLE
 
 
 class Bridge:
@@ -30,9 +27,7 @@ class Bridge:
 
     def __init__(self, node, topic: str):
         self.node = node
-        qos = QoSProfile(depth=5, history=HistoryPolicy.KEEP_LAST,
-                         reliability=ReliabilityPolicy.RELIABLE)
-        self.pub = node.create_publisher(Image, topic, qos)
+        self.pub = node.create_publisher(Image, topic, RELIABLE)
 
     def on_jpeg(self, data: bytes) -> None:
         """Decode one JPEG and publish it as bgr8."""
@@ -51,14 +46,7 @@ class Bridge:
 
     async def run(self, url: str) -> None:
         """Receive until the connection closes."""
-        for _ in range(CONNECT_ATTEMPTS):
-            try:
-                ws = await connect(url, compression=None, max_size=None, ping_interval=None)
-                break
-            except OSError:
-                await asyncio.sleep(0.1)
-        else:
-            raise SystemExit(f'opencv_bridge: cannot connect to {url}')
+        ws = await connect_with_retry(url, 'opencv_bridge')
         async with ws:
             async for message in ws:
                 if isinstance(message, bytes):

@@ -16,18 +16,15 @@ what it is.
 
 import argparse
 import statistics
-import struct
 import sys
 import time
 
+from esp32_drone_camera import cdr
 from esp32_drone_camera.frames import insert_metadata
 import rclpy
-from rclpy.qos import HistoryPolicy, QoSProfile, ReliabilityPolicy
-from rclpy.serialization import serialize_message
 from sensor_msgs.msg import CompressedImage
+from subject_io import RELIABLE
 
-_STAMP = struct.Struct('<iI')
-_LEN = struct.Struct('<I')
 BURST = 200  # back-to-back publishes, timed once a subscriber matched
 MATCH_TIMEOUT_S = 20.0
 
@@ -41,13 +38,11 @@ def main(argv=None) -> int:
     a, ros_args = p.parse_known_args(argv)
     rclpy.init(args=ros_args)
     node = rclpy.create_node('publish_floor')
-    qos = QoSProfile(depth=5, history=HistoryPolicy.KEEP_LAST,
-                     reliability=ReliabilityPolicy.RELIABLE)
-    pub = node.create_publisher(CompressedImage, a.topic, qos)
+    pub = node.create_publisher(CompressedImage, a.topic, RELIABLE)
     publish = pub.publish
     template = CompressedImage(format='jpeg')
     template.header.frame_id = 'camera'
-    prefix = bytearray(serialize_message(template)[:-4])
+    prefix = cdr.image_prefix(template)
     body = b'\xff\xd8' + bytes(max(0, a.bytes - 28)) + b'\xff\xd9'
     interval = 1.0 / a.fps
     seq = 0
@@ -56,8 +51,8 @@ def main(argv=None) -> int:
     def send(costs):
         nonlocal seq
         jpeg = insert_metadata(body, 5, 12, seq, 0)
-        _STAMP.pack_into(prefix, 4, *divmod(time.time_ns(), 1_000_000_000))
-        message = b''.join((prefix, _LEN.pack(len(jpeg)), jpeg))
+        cdr.set_stamp(prefix, *divmod(time.time_ns(), 1_000_000_000))
+        message = cdr.image(prefix, jpeg)
         started = time.thread_time_ns()
         publish(message)
         costs.append(time.thread_time_ns() - started)

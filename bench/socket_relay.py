@@ -21,20 +21,17 @@ import base64
 import hashlib
 import os
 import socket
-import struct
 import sys
 import time
 from urllib.parse import urlsplit
 
+from esp32_drone_camera import cdr
 import rclpy
-from rclpy.qos import HistoryPolicy, QoSProfile, ReliabilityPolicy
-from rclpy.serialization import serialize_message
 from sensor_msgs.msg import CompressedImage
+from subject_io import RELIABLE
 
 GUID = b'258EAFA5-E914-47DA-95CA-C5AB0DC85B11'  # RFC 6455 section 1.3
 BINARY, CLOSE = 0x2, 0x8
-_STAMP = struct.Struct('<iI')
-_LEN = struct.Struct('<I')
 
 
 def open_websocket(url: str, timeout: float = 5.0) -> tuple:
@@ -100,21 +97,17 @@ def main(argv=None) -> int:
     a, ros_args = p.parse_known_args(argv)
     rclpy.init(args=ros_args)
     node = rclpy.create_node('socket_relay')
-    qos = QoSProfile(depth=5, history=HistoryPolicy.KEEP_LAST,
-                     reliability=ReliabilityPolicy.RELIABLE)
-    publish = node.create_publisher(CompressedImage, a.topic, qos).publish
-    # The serialised template ends with the empty data sequence's length (4 bytes):
-    # each frame is the template without it, the real length, then the JPEG.
+    publish = node.create_publisher(CompressedImage, a.topic, RELIABLE).publish
     template = CompressedImage(format='jpeg')
     template.header.frame_id = 'camera'
-    prefix = bytearray(serialize_message(template)[:-4])
+    prefix = cdr.image_prefix(template)
     reader = FrameReader(*open_websocket(a.url))
     try:
         while True:
             opcode, payload = reader.frame()
             if opcode == BINARY:
-                _STAMP.pack_into(prefix, 4, *divmod(time.time_ns(), 1_000_000_000))
-                publish(b''.join((prefix, _LEN.pack(len(payload)), payload)))
+                cdr.set_stamp(prefix, *divmod(time.time_ns(), 1_000_000_000))
+                publish(cdr.image(prefix, payload))
             elif opcode == CLOSE:
                 break
     except KeyboardInterrupt:

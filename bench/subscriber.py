@@ -14,13 +14,13 @@ import struct
 import sys
 import time
 
+from esp32_drone_camera.cdr import STAMP, STAMP_AT
 import numpy as np
 import rclpy
 from rclpy.qos import HistoryPolicy, QoSProfile, ReliabilityPolicy
 from rclpy.signals import SignalHandlerOptions
 from sensor_msgs.msg import CompressedImage, Image
 
-_STAMP = struct.Struct('<iI')  # CDR after the 4-byte encapsulation header
 _SEQ = struct.Struct('>I')
 _MARK = b'DCAM\x00'
 _SEQ_AFTER_MARK = len(_MARK) + 3  # version, frame size, quality, then the sequence
@@ -28,7 +28,7 @@ _SEQ_AFTER_MARK = len(_MARK) + 3  # version, frame size, quality, then the seque
 
 def parse_compressed(raw: bytes):
     """(sequence, stamp ns) of a serialised CompressedImage; sequence -1 if none."""
-    sec, nsec = _STAMP.unpack_from(raw, 4)
+    sec, nsec = STAMP.unpack_from(raw, STAMP_AT)
     at = raw.find(_MARK, 0, 256)
     seq = _SEQ.unpack_from(raw, at + _SEQ_AFTER_MARK)[0] if at >= 0 else -1
     return seq, sec * 1_000_000_000 + nsec
@@ -36,7 +36,7 @@ def parse_compressed(raw: bytes):
 
 def parse_frame_id_seq(raw: bytes):
     """(sequence, stamp ns) of a serialised message whose frame_id is the sequence."""
-    sec, nsec = _STAMP.unpack_from(raw, 4)
+    sec, nsec = STAMP.unpack_from(raw, STAMP_AT)
     (length,) = struct.unpack_from('<I', raw, 12)
     text = raw[16:16 + length - 1]
     return (int(text) if text.isdigit() else -1), sec * 1_000_000_000 + nsec

@@ -10,7 +10,6 @@ group, so a slow or silent device never blocks the stream or other callbacks.
 
 import json
 import os
-import struct
 import sys
 import threading
 import time
@@ -24,12 +23,12 @@ from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor
 from rclpy.node import Node
 from rclpy.qos import (HistoryPolicy, qos_profile_sensor_data, QoSProfile,
                        ReliabilityPolicy)
-from rclpy.serialization import serialize_message
 from sensor_msgs.msg import CameraInfo, CompressedImage, Image
 from sensor_msgs.srv import SetCameraInfo
 from std_srvs.srv import SetBool, Trigger
 
 from . import calibration as calib
+from . import cdr
 from . import diagnostics as diag
 from . import frames as fr
 from . import params as prm
@@ -52,8 +51,6 @@ NODE_NAME = 'esp32_drone_camera'
 HARD_MESSAGE_LIMIT = 4 * 1024 * 1024  # past this the link drops the connection (1009)
 STAMP_SANITY_NS = 2_000_000_000
 # Serialised (CDR) messages start with a 4-byte header, then header.stamp.
-_CDR_STAMP = struct.Struct('<iI')
-_CDR_LENGTH = struct.Struct('<I')
 DIAGNOSTICS_PERIOD_S = 1.0  # diagnostic_updater's default rate
 MAX_TEXT_CHARS = 16384  # device text messages are < 1 KB; longer ones are not parsed
 # Parameters that take effect at runtime without touching the device.
@@ -203,12 +200,10 @@ class CameraNode(Node, ws_link.LinkCallbacks):
         # (and, for the image, the JPEG appended), so no message is converted per frame.
         self._image = CompressedImage(format='jpeg')
         self._image.header.frame_id = self._p('frame_id')
-        self._image_prefix = bytearray(serialize_message(self._image)[:-4])  # minus len 0
+        self._image_prefix = cdr.image_prefix(self._image)
         self._info = CameraInfo()
         self._info.header = self._image.header
-        self._info_cdr = bytearray(serialize_message(self._info))
-        if self._image_prefix[:2] != b'\x00\x01':  # CDR little-endian, as on every ROS 2 host
-            raise RuntimeError('unexpected CDR encapsulation: big-endian hosts are unsupported')
+        self._info_cdr = cdr.template(self._info)
         # image_raw: decoded in a worker, and (lazy) only while someone subscribes.
         self.raw: Optional[RawImagePublisher] = None
         self.raw_wanted = False
@@ -241,7 +236,7 @@ class CameraNode(Node, ws_link.LinkCallbacks):
     def _set_info(self, calibration: calib.Calibration) -> None:
         """Make ``calibration`` what camera_info publishes (re-serialises the template)."""
         calibration_to_msg(calibration, self._info)
-        self._info_cdr = bytearray(serialize_message(self._info))
+        self._info_cdr = cdr.template(self._info)
 
     def _set_frame_size(self, index: int) -> None:
         """Keep camera_info consistent with the size of the frames actually received."""
@@ -320,9 +315,9 @@ class CameraNode(Node, ws_link.LinkCallbacks):
                         self.stamp_fallbacks += 1
         sec, nanosec = divmod(stamp_ns, 1_000_000_000)
         prefix, info = self._image_prefix, self._info_cdr
-        _CDR_STAMP.pack_into(prefix, 4, sec, nanosec)
-        _CDR_STAMP.pack_into(info, 4, sec, nanosec)
-        self._image_pub.publish(b''.join((prefix, _CDR_LENGTH.pack(len(data)), data)))
+        cdr.set_stamp(prefix, sec, nanosec)
+        cdr.set_stamp(info, sec, nanosec)
+        self._image_pub.publish(cdr.image(prefix, data))
         self._info_pub.publish(bytes(info))
         if self.raw_wanted:
             self.raw.offer(data, sec, nanosec)

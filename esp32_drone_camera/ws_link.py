@@ -321,7 +321,6 @@ class WebSocketLink:
     def _receive(self, sock: socket.socket, protocol: ClientProtocol) -> bool:
         """Read frames until the connection ends; True if it delivered frames."""
         recv_exact, max_message = self._recv_exact, self.max_message
-        on_frame, clock_ns, monotonic = self.callbacks.on_frame, self.clock_ns, time.monotonic
         while True:
             header = recv_exact(sock, 2)
             length = header[1] & 0x7F
@@ -341,13 +340,7 @@ class WebSocketLink:
                 # copy it twice (cold, that is ~50 us a frame at 20 fps). Everything else
                 # (text, control frames, fragments, anything malformed) goes through it.
                 payload = recv_exact(sock, length) if length else b''
-                arrival = clock_ns()
-                self._last_frame = monotonic()
-                self._got_frames = True
-                try:
-                    on_frame(payload, arrival)
-                except Exception:  # noqa: BLE001 - never let a callback end the link
-                    pass
+                self._deliver_frame(payload, self.clock_ns())
                 continue
             if length > max_message:
                 # Let the protocol see the header alone: it refuses the size (close 1009)
@@ -396,7 +389,7 @@ class WebSocketLink:
         if silent > self.stale_timeout:
             raise _Stalled(f'no frames for {silent:.1f} s')
 
-    def _dispatch(self, events: list, arrival: Optional[int] = None) -> None:
+    def _dispatch(self, events: list, arrival: int) -> None:
         """Hand whole messages to the callbacks; reassemble fragmented ones."""
         for frame in events:
             opcode = frame.opcode
@@ -415,21 +408,26 @@ class WebSocketLink:
                     continue
             else:
                 continue  # ping (the library queued the pong), pong, close
-            when = self.clock_ns() if arrival is None else arrival
+            if opcode is Opcode.BINARY:
+                self._deliver_frame(bytes(data), arrival)
+                continue
             try:
-                if opcode is Opcode.BINARY:
-                    self._last_frame = time.monotonic()
-                    self._got_frames = True
-                    self.callbacks.on_frame(bytes(data), when)
-                else:
-                    try:
-                        text = bytes(data).decode('utf-8')
-                    except UnicodeDecodeError:
-                        self.callbacks.on_bad_message('text message is not UTF-8')
-                        continue
-                    self.callbacks.on_text(text, when)
+                text = bytes(data).decode('utf-8')
+            except UnicodeDecodeError:
+                self.callbacks.on_bad_message('text message is not UTF-8')
+                continue
+            try:
+                self.callbacks.on_text(text, arrival)
             except Exception:  # noqa: BLE001 - never let a callback end the link
                 pass
+
+    def _deliver_frame(self, data: bytes, arrival: int) -> None:
+        self._last_frame = time.monotonic()
+        self._got_frames = True
+        try:
+            self.callbacks.on_frame(data, arrival)
+        except Exception:  # noqa: BLE001 - never let a callback end the link
+            pass
 
 
 def _handshake_error(protocol: ClientProtocol, responses: list) -> Optional[Exception]:

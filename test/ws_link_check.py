@@ -1,21 +1,17 @@
 """
 Run the node's WebSocket link, alone, against a device URL, and print what it saw.
 
-Used by test_ws_link_compat.py with other websockets versions than the test's own:
-it loads ``ws_link`` (and the ``protocol`` module it needs) without the rest of the
-package, whose other modules need ROS.
+Used by test_ws_link_compat.py with other websockets versions than the test's own, in
+a venv that has nothing else: ``ws_link`` needs only the standard library, websockets
+and the package's own sans-ROS modules.
 """
 
 import json
 import os
 import sys
 import time
-import types
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-package = types.ModuleType('esp32_drone_camera')
-package.__path__ = [os.path.join(ROOT, 'esp32_drone_camera')]
-sys.modules['esp32_drone_camera'] = package
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from esp32_drone_camera import ws_link  # noqa: E402
 import websockets  # noqa: E402
