@@ -45,6 +45,7 @@ class Proc:
         self.proc = subprocess.Popen(
             args, cwd=ROOT, env=env or os.environ.copy(), stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+        self.pid = self.proc.pid
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -73,6 +74,10 @@ class Proc:
         """Send a signal if still running."""
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
+
+    def interrupt(self) -> None:
+        """Send SIGINT if still running (children flush their logs on it)."""
+        self.signal(signal.SIGINT)
 
     def stop(self, timeout: float = 5.0) -> Optional[int]:
         """SIGINT, then SIGKILL if it does not exit in time; return the exit code."""
