@@ -1,0 +1,34 @@
+"""
+The states the device links report, as Enums that compare equal to their text.
+
+Kept apart from the I/O modules so that diagnostics and the node can name a state
+without importing a socket or a serial port. Members are ``str`` subclasses: a state
+formats as its value in logs and diagnostics, and equals the plain string.
+"""
+
+from enum import Enum
+
+
+class LinkState(str, Enum):
+    """The WebSocket link's state, as diagnostics show it."""
+
+    CONNECTING = 'connecting'
+    CONNECTED = 'connected'
+    DISCONNECTED = 'disconnected'
+    DEVICE_FULL = 'device_full'
+    STALLED = 'stalled'
+    STOPPED = 'stopped'
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class SerialState(str, Enum):
+    """The USB serial console's state."""
+
+    OPEN = 'open'
+    CLOSED = 'closed'
+    RELEASED = 'released'
+
+    def __str__(self) -> str:
+        return self.value
