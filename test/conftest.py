@@ -10,7 +10,9 @@ import pytest
 
 # Before rclpy loads: every test run gets its own DDS domain on localhost, and child
 # processes (nodes, emulators) inherit it.
-os.environ['ROS_DOMAIN_ID'] = str(random.Random(os.getpid() ^ time.time_ns()).randint(1, 100))
+# CAMERA_TEST_DOMAIN pins it, for test runs side by side on one machine.
+os.environ['ROS_DOMAIN_ID'] = os.environ.get('CAMERA_TEST_DOMAIN') or str(
+    random.Random(os.getpid() ^ time.time_ns()).randint(1, 100))
 os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
 os.environ.pop('ROS_LOCALHOST_ONLY', None)
 os.environ.setdefault('RCUTILS_LOGGING_BUFFERED_STREAM', '0')
