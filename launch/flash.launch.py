@@ -1,6 +1,7 @@
 """
 Build and upload the camera firmware, then end the launch.
 
+  ros2 launch esp32_drone_camera flash.launch.py             # port found by USB VID:PID
   ros2 launch esp32_drone_camera flash.launch.py port:=/dev/ttyACM0 board:=<env>
   ros2 launch esp32_drone_camera flash.launch.py build_only:=true
   ros2 launch esp32_drone_camera flash.launch.py release_node:=/camera/esp32_drone_camera
@@ -31,7 +32,8 @@ def generate_launch_description():
         name='flash', output='screen')
     return LaunchDescription([
         DeclareLaunchArgument('port', default_value=DEFAULT_PORT,
-                              description='Serial port of the camera.'),
+                              description='Serial port of the camera (default: the one ESP32 '
+                                          'board found by its USB VID:PID).'),
         DeclareLaunchArgument('board', default_value=default_board(),
                               description='PlatformIO env of firmware/platformio.ini.'),
         DeclareLaunchArgument('build_only', default_value='false', choices=['true', 'false'],

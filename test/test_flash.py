@@ -2,7 +2,6 @@
 
 import json
 import os
-import random
 import signal
 import stat
 import subprocess
@@ -10,6 +9,8 @@ import sys
 
 from esp32_drone_camera import flash
 import pytest
+from serial.tools import list_ports
+from serial.tools.list_ports_common import ListPortInfo
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -248,7 +249,7 @@ def test_pio_missing_says_how_to_install(fake_pio, firmware, port, capsys, monke
     empty = tmp_path / 'empty'
     empty.mkdir()
     monkeypatch.setenv('PATH', str(empty))
-    monkeypatch.setattr(flash, '_module_available', lambda name: False)
+    monkeypatch.setattr(flash.platformio, '_module_available', lambda name: False)
     code, _, err = run_flash(capsys, '--firmware-dir', firmware, '--port', port)
     assert code == flash.EXIT_NO_PLATFORMIO == 10
     assert 'PlatformIO not found' in err
@@ -379,7 +380,7 @@ def test_monitor_after_upload(fake_pio, firmware, port, capsys):
 
 def test_read_only_firmware_is_built_in_a_cache_copy(fake_pio, firmware, port, capsys,
                                                      monkeypatch, tmp_path):
-    monkeypatch.setattr(flash, '_is_writable', lambda path: path != firmware)
+    monkeypatch.setattr(flash.project, '_is_writable', lambda path: path != firmware)
     monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'cache'))
     copy = tmp_path / 'cache' / 'esp32_drone_camera' / 'firmware'
     (copy / '.pio').mkdir(parents=True)
@@ -457,7 +458,7 @@ rclpy.spin(node)
 def camera_node(port, monkeypatch, tmp_path):
     """Start the stand-in camera node on ``port``; yield (process, log of its calls)."""
     pytest.importorskip('rclpy')
-    monkeypatch.setenv('ROS_DOMAIN_ID', str(random.randint(100, 200)))
+    # ROS_DOMAIN_ID is the test run's own (conftest.py; CAMERA_TEST_DOMAIN pins it).
     monkeypatch.setenv('ROS_AUTOMATIC_DISCOVERY_RANGE', 'LOCALHOST')
     calls = tmp_path / 'release.log'
     node = subprocess.Popen([sys.executable, '-c', FAKE_CAMERA_NODE, port, str(calls),
@@ -498,3 +499,104 @@ def test_release_node_takes_the_port_back_when_someone_else_holds_it(
     assert f'pid {other.pid}:' in err
     assert calls.read_text().split() == ['True', 'False']
     assert fake_pio.calls() == []
+
+
+# --- port choice by USB VID:PID -------------------------------------------------------------
+
+def usb_port(device, vid=None, pid=None, description='n/a'):
+    """Describe a port as pyserial's comports() does."""
+    info = ListPortInfo(device, skip_link_detection=True)
+    info.vid, info.pid, info.description = vid, pid, description
+    return info
+
+
+S3_NATIVE = {'vid': 0x303a, 'pid': 0x1001, 'description': 'USB JTAG/serial debug unit'}
+CP210X = {'vid': 0x10c4, 'pid': 0xea60, 'description': 'CP2102 USB to UART Bridge Controller'}
+CH340 = {'vid': 0x1a86, 'pid': 0x7523, 'description': 'USB Serial'}
+FTDI = {'vid': 0x0403, 'pid': 0x6001, 'description': 'FT232R USB UART'}
+CH9102 = {'vid': 0x1a86, 'pid': 0x55d4, 'description': 'USB Single Serial'}
+OTHER_USB = {'vid': 0x2341, 'pid': 0x0043, 'description': 'Arduino Uno'}
+
+
+@pytest.fixture
+def comports(monkeypatch):
+    """Replace pyserial's port list (for these tests only) with the ports given to it."""
+    present = []
+    monkeypatch.setattr(list_ports, 'comports', lambda *a, **k: list(present))
+    return present
+
+
+@pytest.mark.parametrize('ids', [S3_NATIVE, CP210X, CH340, CH9102, FTDI])
+def test_the_one_esp32_board_is_chosen_and_why(comports, ids):
+    comports += [usb_port('/dev/ttyS0', description='ttyS0'),
+                 usb_port('/dev/ttyACM3', **OTHER_USB), usb_port('/dev/ttyUSB7', **ids)]
+    choice = flash.ports.find_camera_port()
+    assert choice.device == '/dev/ttyUSB7'
+    assert f"{ids['vid']:04x}:{ids['pid']:04x}" in choice.reason
+    assert 'the only port with' in choice.reason
+    assert '/dev/ttyACM3' not in choice.reason and '/dev/ttyS0' not in choice.reason
+
+
+def test_native_usb_esp32_wins_over_a_usb_uart_bridge(comports):
+    comports += [usb_port('/dev/ttyUSB0', **CP210X), usb_port('/dev/ttyACM0', **S3_NATIVE)]
+    choice = flash.ports.find_camera_port()
+    assert choice.device == '/dev/ttyACM0'
+    assert 'Espressif USB Serial/JTAG (ESP32-S3 native USB)' in choice.reason
+    assert "Espressif's own USB vendor ID" in choice.reason
+    # The bridge it passed over is named, so a user who meant it knows to pass --port.
+    assert 'not chosen: /dev/ttyUSB0 (10c4:ea60 Silicon Labs CP210x' in choice.reason
+
+
+@pytest.mark.parametrize('first, second', [(S3_NATIVE, S3_NATIVE), (CP210X, CH340)])
+def test_two_candidates_are_refused_with_both_listed(fake_pio, firmware, comports, capsys,
+                                                     first, second):
+    comports += [usb_port('/dev/ttyUSB0', **first), usb_port('/dev/ttyUSB1', **second)]
+    code, out, err = run_flash(capsys, '--firmware-dir', firmware)
+    assert code == flash.EXIT_PORT_AMBIGUOUS == 17
+    assert 'more than one board could be the camera; pick its port with --port' in err
+    assert f"/dev/ttyUSB0 ({first['vid']:04x}:{first['pid']:04x}" in err
+    assert f"/dev/ttyUSB1 ({second['vid']:04x}:{second['pid']:04x}" in err
+    assert f'"{first["description"]}"' in err
+    assert fake_pio.calls() == []
+
+
+def test_no_esp32_board_lists_the_ports_there_are(fake_pio, firmware, comports, capsys):
+    comports += [usb_port('/dev/ttyACM3', **OTHER_USB), usb_port('/dev/ttyS0',
+                                                                 description='ttyS0')]
+    code, _, err = run_flash(capsys, '--firmware-dir', firmware)
+    assert code == flash.EXIT_NO_PORT == 13
+    assert 'no ESP32 board found' in err and '303a' in err and '10c4:ea60' in err
+    assert '/dev/ttyACM3 (2341:0043 not a known ESP32 board or USB-UART bridge, ' \
+           '"Arduino Uno")' in err
+    assert '/dev/ttyS0 (no USB IDs: ttyS0)' in err
+
+
+def test_no_serial_port_at_all_says_what_to_check(fake_pio, firmware, comports, capsys):
+    code, _, err = run_flash(capsys, '--firmware-dir', firmware)
+    assert code == flash.EXIT_NO_PORT
+    assert 'no serial ports at all' in err and 'hold BOOT' in err
+
+
+def test_chosen_port_is_flashed_and_named(fake_pio, firmware, port, comports, capsys):
+    comports += [usb_port('/dev/ttyUSB0', **OTHER_USB), usb_port(port, **S3_NATIVE)]
+    code, out, err = run_flash(capsys, '--firmware-dir', firmware)
+    assert code == 0, err
+    assert fake_pio.calls()[0][-2:] == ['--upload-port', port]
+    assert f'[flash] port {port} chosen: {port} (303a:1001 Espressif USB Serial/JTAG ' \
+           '(ESP32-S3 native USB), "USB JTAG/serial debug unit"): the only port with ' \
+           "Espressif's own USB vendor ID" in out
+
+
+def test_an_explicit_port_is_used_as_given(fake_pio, firmware, port, comports, capsys):
+    comports += [usb_port('/dev/ttyACM0', **S3_NATIVE)]
+    code, out, err = run_flash(capsys, '--firmware-dir', firmware, '--port', port)
+    assert code == 0, err
+    assert fake_pio.calls()[0][-2:] == ['--upload-port', port]
+    assert 'chosen' not in out
+
+
+def test_missing_port_lists_the_ports_there_are(fake_pio, firmware, comports, capsys):
+    comports += [usb_port('/dev/ttyACM0', **S3_NATIVE)]
+    code, _, err = run_flash(capsys, '--firmware-dir', firmware, '--port', '/dev/ttyNOPE9')
+    assert code == flash.EXIT_NO_PORT
+    assert 'no such port: /dev/ttyNOPE9; serial ports present:\n  /dev/ttyACM0 (303a:1001' in err

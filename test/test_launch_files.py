@@ -84,7 +84,7 @@ def test_flash_launch_declares_its_arguments(load_launch_file):
     from esp32_drone_camera import flash
     description = _flash_description(load_launch_file)
     assert _defaults(description) == {
-        'port': '/dev/ttyACM0',
+        'port': '',
         'board': flash.default_board(),
         'build_only': 'false',
         'release_node': '',
@@ -127,7 +127,8 @@ def test_flash_launch_arguments_parse_as_flash_command_line(load_launch_file):
     description = _flash_description(load_launch_file)
     process = _only(description.entities, ExecuteProcess)
     args = flash.parse_args(_resolve(_context(**_defaults(description)), process.cmd[1:]))
-    assert (args.port, args.build_only, args.release_node) == ('/dev/ttyACM0', False, '')
+    # An empty port: the tool finds the board by its USB VID:PID.
+    assert (args.port, args.build_only, args.release_node) == ('', False, '')
     assert args.board == flash.default_board()
 
 
