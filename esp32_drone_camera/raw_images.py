@@ -12,20 +12,25 @@ Decoder: simplejpeg (libjpeg-turbo) where installed, else OpenCV. Measured here 
 it is importable (a ROS install), else directly with the same fields.
 """
 
+import logging
 import threading
 import time
-from typing import Callable, Optional, Tuple
+from typing import Callable, Dict, Optional, Tuple
 
 import numpy as np
 
+# Why each decoder could not be loaded, for the one error that says image_raw is silent.
+_UNLOADABLE: Dict[str, str] = {}
 try:
     import simplejpeg
-except ImportError:  # pragma: no cover - depends on the install
+except ImportError as exc:  # pragma: no cover - depends on the install
     simplejpeg = None
+    _UNLOADABLE['simplejpeg'] = str(exc)
 try:
     import cv2
-except ImportError:  # pragma: no cover - depends on the install
+except ImportError as exc:  # pragma: no cover - depends on the install
     cv2 = None
+    _UNLOADABLE['OpenCV'] = str(exc)
 
 from .threads import named_thread
 
@@ -69,6 +74,14 @@ def decode(data: bytes) -> Tuple[np.ndarray, str]:
     raise DecodeError('no JPEG decoder installed (pip install simplejpeg or opencv)')
 
 
+def no_decoder_message() -> str:
+    """Say that image_raw stays silent for want of a decoder, why, and how to get one."""
+    why = '; '.join(f'{name}: {reason}' for name, reason in _UNLOADABLE.items())
+    return (f'image_raw is wanted but publishes nothing: no JPEG decoder can be loaded ({why}). '
+            'Install one: pip install simplejpeg, or on a ROS install python3-opencv (the '
+            "package's rosdep key: rosdep install). image_raw/compressed is not affected.")
+
+
 def _make_image_builder() -> Callable:
     """Return f(pixels, encoding) -> sensor_msgs/Image, via cv_bridge when available."""
     try:
@@ -90,9 +103,16 @@ def _make_image_builder() -> Callable:
 class RawImagePublisher:
     """Decodes the latest offered frame in a worker thread and publishes it."""
 
-    def __init__(self, publisher, frame_id: str):
+    def __init__(self, publisher, frame_id: str, logger=None):
+        """
+        Publish on ``publisher``; ``logger`` (the node's) gets the no-decoder error.
+
+        ``logger`` needs only ``error(str)``: an rclpy or a ``logging`` logger.
+        """
         self._publisher = publisher
         self._frame_id = frame_id
+        self._logger = logger if logger is not None else logging.getLogger(__name__)
+        self._told_no_decoder = False
         self._build = _make_image_builder()
         self._slot: Optional[tuple] = None
         self._cv = threading.Condition()
@@ -112,6 +132,27 @@ class RawImagePublisher:
             self._slot = (data, sec, nanosec)
             self._cv.notify()
 
+    def subscribers_changed(self, count: int) -> bool:
+        """
+        Return whether frames should be offered, now that image_raw has ``count`` subscribers.
+
+        The node calls this from its matched-event (or polling) callback. When a
+        subscriber appears and no decoder can be loaded, it says so, once per node:
+        otherwise image_raw would be silent and only a diagnostics counter would say why.
+        """
+        wanted = count > 0
+        if wanted:
+            self._tell_if_no_decoder()
+        return wanted
+
+    def _tell_if_no_decoder(self) -> None:
+        if simplejpeg is not None or cv2 is not None:
+            return
+        with self._cv:
+            told, self._told_no_decoder = self._told_no_decoder, True
+        if not told:
+            self._logger.error(no_decoder_message())
+
     def _run(self) -> None:
         while True:
             with self._cv:
@@ -125,6 +166,8 @@ class RawImagePublisher:
                 pixels, encoding = decode(data)
             except DecodeError:
                 self.failed += 1
+                # publish_raw 'always' offers frames without a subscriber event.
+                self._tell_if_no_decoder()
                 continue
             self.decode_seconds += time.perf_counter() - started
             msg = self._build(pixels, encoding)

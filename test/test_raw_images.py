@@ -133,3 +133,78 @@ def test_publish_raw_never_has_no_topic(probe, procs):
     assert probe.wait_frames(5, 20)
     topics = dict(probe.node.get_topic_names_and_types())
     assert '/camera/image_raw/compressed' in topics and '/camera/image_raw' not in topics
+
+
+# image_raw with neither decoder importable (a colcon or pip install without them): one
+# clear error from the node's logger when a subscriber appears, however many frames follow.
+NO_DECODER = """
+import sys, time
+sys.modules['simplejpeg'] = None  # None in sys.modules: the import raises ImportError
+sys.modules['cv2'] = None
+import rclpy.logging
+from esp32_drone_camera.emulator.imagery import FrameRenderer
+from esp32_drone_camera.raw_images import decoder_name, RawImagePublisher
+
+
+class Publisher:
+    published = []
+
+    def publish(self, msg):
+        self.published.append(msg)
+
+    def get_subscription_count(self):
+        return 1
+
+
+raw = RawImagePublisher(Publisher(), 'camera', rclpy.logging.get_logger(sys.argv[1]))
+print('decoder', decoder_name(), flush=True)
+print('wanted without subscriber', raw.subscribers_changed(0), flush=True)
+time.sleep(0.2)
+print('-- subscriber appears', file=sys.stderr, flush=True)
+print('wanted', raw.subscribers_changed(1), raw.subscribers_changed(2), flush=True)
+print('-- frames offered', file=sys.stderr, flush=True)
+jpeg = FrameRenderer().render(1)
+for i in range(20):
+    raw.offer(jpeg, i, 0)
+    time.sleep(0.01)
+raw.subscribers_changed(1)
+time.sleep(0.3)
+raw.close()
+print('published', len(Publisher.published), 'undecodable', raw.failed, flush=True)
+"""
+
+
+def test_no_decoder_is_one_error_when_a_subscriber_appears():
+    proc = subprocess.run([sys.executable, '-c', NO_DECODER, 'camera.esp32_drone_camera'],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.splitlines()
+    assert out[:3] == ['decoder none', 'wanted without subscriber False', 'wanted True True']
+    assert out[3].startswith('published 0 undecodable ') and int(out[3].split()[-1]) > 0
+    lines = proc.stderr.splitlines()
+    errors = [line for line in lines if '[ERROR]' in line]
+    assert len(errors) == 1, proc.stderr
+    # Said when the subscriber appeared, not at the first frame.
+    assert lines.index('-- subscriber appears') < lines.index(errors[0]) < \
+        lines.index('-- frames offered'), proc.stderr
+    [error] = errors
+    assert '[camera.esp32_drone_camera]: image_raw is wanted but publishes nothing: no JPEG ' \
+           'decoder can be loaded (simplejpeg: ' in error
+    assert 'OpenCV: ' in error and 'pip install simplejpeg' in error
+    assert 'python3-opencv' in error
+
+
+def test_a_loadable_decoder_logs_nothing(caplog):
+    from esp32_drone_camera.raw_images import RawImagePublisher
+
+    class Publisher:
+        def publish(self, msg):
+            pass
+
+    raw = RawImagePublisher(Publisher(), 'camera')
+    try:
+        assert raw.subscribers_changed(1) is True
+        assert raw.subscribers_changed(0) is False
+    finally:
+        raw.close()
+    assert not [r for r in caplog.records if r.levelname == 'ERROR']
