@@ -19,6 +19,8 @@ from typing import Callable, Dict, Optional, Tuple
 
 import numpy as np
 
+from .threads import named_thread
+
 # Why each decoder could not be loaded, for the one error that says image_raw is silent.
 _UNLOADABLE: Dict[str, str] = {}
 try:
@@ -31,8 +33,6 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the install
     cv2 = None
     _UNLOADABLE['OpenCV'] = str(exc)
-
-from .threads import named_thread
 
 
 class _Matched:
