@@ -16,6 +16,8 @@ from launch_ros.actions import Node
 from launch_ros.parameter_descriptions import ParameterValue
 from launch_ros.substitutions import FindPackageShare
 
+NODE_NAME = 'esp32_drone_camera'
+
 
 def generate_launch_description():
     """Declare the arguments and the camera (and emulator) processes."""
@@ -25,6 +27,16 @@ def generate_launch_description():
     device_url = PythonExpression([
         "'ws://127.0.0.1:' + '", emulator_port, "' if '", emulate, "'.lower() == 'true' "
         "else '", LaunchConfiguration('device_url'), "'"])
+    # log_level is the node's own: a bare "--log-level debug" would set the default level
+    # of every logger in the process (rcl, rmw, ...). A node's logger is named after its
+    # namespace and name joined with dots: camera/esp32_drone_camera logs as
+    # camera.esp32_drone_camera. A relative namespace goes below one pushed by an
+    # including launch file (PushRosNamespace sets ros_namespace), as launch_ros does.
+    namespace = LaunchConfiguration('namespace')
+    pushed = LaunchConfiguration('ros_namespace', default='')
+    node_logger = PythonExpression([
+        "'.'.join([part for part in ('", namespace, "' if '", namespace, "'.startswith('/') "
+        "else '", pushed, '/', namespace, "').split('/') if part] + ['", NODE_NAME, "'])"])
     return LaunchDescription([
         DeclareLaunchArgument('namespace', default_value='camera',
                               description='Namespace of the node and its topics.'),
@@ -42,17 +54,19 @@ def generate_launch_description():
         DeclareLaunchArgument('serial_port', default_value='',
                               description='USB serial console of the camera, if connected.'),
         DeclareLaunchArgument('log_level', default_value='info',
-                              description='Log level of the camera node.'),
+                              description="Log level of the camera node's logger (not of "
+                                          'rcl, rmw and the other libraries).'),
         Node(package='esp32_drone_camera', executable='emulator', name='camera_emulator',
              arguments=['--host', '127.0.0.1', '--port', emulator_port],
              condition=IfCondition(emulate), output='screen'),
         Node(package='esp32_drone_camera', executable='camera_node',
-             name='esp32_drone_camera', namespace=LaunchConfiguration('namespace'),
+             name=NODE_NAME, namespace=namespace,
              parameters=[LaunchConfiguration('params_file'),
                          # ParameterValue keeps '' a string (YAML would read it as null).
                          {'device_url': ParameterValue(device_url, value_type=str),
                           'serial_port': ParameterValue(LaunchConfiguration('serial_port'),
                                                         value_type=str)}],
-             arguments=['--ros-args', '--log-level', LaunchConfiguration('log_level')],
+             arguments=['--ros-args', '--log-level',
+                        [node_logger, ':=', LaunchConfiguration('log_level')]],
              output='screen', emulate_tty=True),
     ])

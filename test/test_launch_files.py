@@ -3,6 +3,7 @@
 import contextlib
 import importlib.util
 import os
+import subprocess
 import sys
 
 import pytest
@@ -256,3 +257,73 @@ def test_camera_yaml_sets_only_declared_parameters_with_their_types():
     for name, value in values.items():
         assert type(value) is type(BY_NAME[name].default), name
         assert value == BY_NAME[name].default, name
+
+
+# --- log_level: the node's logger only ------------------------------------------------------
+
+def _log_level_arguments(load_launch_file, **config):
+    description, camera, _ = _camera(load_launch_file)
+    defaults = {k: v for k, v in _defaults(description).items() if isinstance(v, str)}
+    return _resolve(_context(**{**defaults, **config}), camera.arguments)
+
+
+def _rclpy_logger_name(namespace):
+    """Return the logger name rclpy gives the camera node in ``namespace``."""
+    import rclpy
+    context = rclpy.Context()
+    rclpy.init(context=context)
+    try:
+        node = rclpy.create_node('esp32_drone_camera', namespace=namespace, context=context)
+        name = node.get_logger().name
+        node.destroy_node()
+        return name
+    finally:
+        context.try_shutdown()
+
+
+@pytest.mark.parametrize('config, full_namespace', [
+    ({}, '/camera'),
+    ({'namespace': '/camera'}, '/camera'),
+    ({'namespace': 'drone/camera'}, '/drone/camera'),
+    ({'namespace': ''}, '/'),
+    # Included under PushRosNamespace('robot1'): relative namespaces go below it.
+    ({'ros_namespace': 'robot1'}, '/robot1/camera'),
+    ({'ros_namespace': '/robot1', 'namespace': '/cam'}, '/cam'),
+])
+def test_camera_launch_log_level_names_the_node_logger(load_launch_file, config,
+                                                       full_namespace):
+    arguments = _log_level_arguments(load_launch_file, log_level='debug', **config)
+    assert arguments[:2] == ['--ros-args', '--log-level']
+    logger, level = arguments[2].split(':=')
+    assert level == 'debug'
+    assert logger == _rclpy_logger_name(full_namespace)
+
+
+# A camera node stand-in: logs one DEBUG line from its own logger with the launch file's
+# arguments plus the --ros-args section launch_ros appends.
+DEBUG_NODE = """
+import sys, rclpy
+rclpy.init(args=sys.argv)
+node = rclpy.create_node('node')
+node.get_logger().debug('node debug line')
+node.destroy_node()
+rclpy.shutdown()
+"""
+
+
+def _debug_lines(arguments):
+    argv = arguments + ['--ros-args', '-r', '__node:=esp32_drone_camera', '-r', '__ns:=/camera']
+    proc = subprocess.run([sys.executable, '-c', DEBUG_NODE, *argv], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return [line for line in proc.stderr.splitlines() if line.startswith('[DEBUG]')]
+
+
+def test_camera_launch_log_level_debug_leaves_rcl_at_info(load_launch_file):
+    pytest.importorskip('rclpy')
+    lines = _debug_lines(_log_level_arguments(load_launch_file, log_level='debug'))
+    assert [line.split('] ', 2)[-1] for line in lines] == [
+        '[camera.esp32_drone_camera]: node debug line'], lines
+    # What the launch file passed before: every logger at debug, rcl's included.
+    everything = _debug_lines(['--ros-args', '--log-level', 'debug'])
+    assert any('[rcl]' in line for line in everything), everything
