@@ -8,14 +8,37 @@ from setuptools import find_packages, setup
 package_name = 'esp32_drone_camera'
 
 
-def tree(src):
-    """Map every file below ``src`` to its place under share/<package>."""
+# What the flash tool builds from (firmware/platformio.ini and what it names): the
+# glue, the portable core, the build script, the web page. firmware/test (host stubs,
+# unit tests, fuzzers) is for developing the firmware in a checkout, not for flashing.
+FIRMWARE = ['platformio.ini', 'README.md', 'src', 'lib', 'scripts', 'web']
+
+
+def tree(src, names):
+    """Map the files ``names`` below ``src`` (and those in them) to share/<package>."""
     out = {}
-    for path in glob(os.path.join(src, '**', '*'), recursive=True):
-        if os.path.isfile(path) and '/.pio/' not in path and '/build/' not in path:
-            dest = os.path.join('share', package_name, os.path.dirname(path))
-            out.setdefault(dest, []).append(path)
+    for name in names:
+        top = os.path.join(src, name)
+        paths = [top] + glob(os.path.join(top, '**', '*'), recursive=True)
+        for path in paths:
+            if os.path.isfile(path) and '/.pio/' not in path and '/build/' not in path:
+                dest = os.path.join('share', package_name, os.path.dirname(path))
+                out.setdefault(dest, []).append(path)
     return sorted(out.items())
+
+
+# websockets floors, one per component (the README says the same; test_packaging checks):
+# the node's link uses only the sans-I/O protocol, which Ubuntu's python3-websockets has
+# since 10.1 (22.04, Humble; test_ws_link_compat runs it on 10.1 and 10.4); the emulator
+# serves with websockets.asyncio, new in 13.0, so it is an extra.
+NODE_WEBSOCKETS = 'websockets>=10.1'
+EMULATOR_WEBSOCKETS = 'websockets>=13'
+# image_raw needs a JPEG decoder. pip gets simplejpeg: a small wheel with libjpeg-turbo
+# inside, the faster of the two (docs/benchmarks.md), and no second OpenCV beside a ROS
+# install's python3-opencv, which cv_bridge is built against. colcon does not install
+# install_requires: there rosdep installs package.xml's python3-opencv (simplejpeg has
+# no rosdep key), which the node uses when simplejpeg is absent.
+JPEG_DECODER = 'simplejpeg>=1.7.1'
 
 
 setup(
@@ -28,8 +51,10 @@ setup(
         ('share/' + package_name + '/launch', glob('launch/*.launch.py')),
         ('share/' + package_name + '/config', glob('config/*.yaml')),
         ('share/' + package_name + '/docs', glob('docs/*.md')),
-    ] + tree('firmware'),
-    install_requires=['setuptools', 'websockets>=13', 'pyserial', 'PyYAML', 'numpy', 'Pillow'],
+    ] + tree('firmware', FIRMWARE),
+    install_requires=['setuptools', NODE_WEBSOCKETS, 'pyserial', 'PyYAML', 'numpy', 'Pillow',
+                      JPEG_DECODER],
+    extras_require={'emulator': [EMULATOR_WEBSOCKETS]},
     zip_safe=True,
     maintainer='esp32_drone_camera maintainers',
     maintainer_email='maintainers@esp32-drone-camera.invalid',
