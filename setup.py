@@ -65,7 +65,7 @@ setup(
         'console_scripts': [
             'camera_node = esp32_drone_camera.camera_node:main',
             'emulator = esp32_drone_camera.emulator.__main__:main',
-            'flash = esp32_drone_camera.flash.cli:main',
+            'flash = esp32_drone_camera.flash:main',
             'monitor = esp32_drone_camera.monitor:main',
         ],
     },

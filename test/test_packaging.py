@@ -71,7 +71,7 @@ def test_flash_package_and_its_entry_point(wheel, wheel_path):
                    'credentials', 'errors'):
         assert f'esp32_drone_camera/flash/{module}.py' in wheel, module
     entry_points = _wheel_text(wheel_path, '.dist-info/entry_points.txt')
-    assert 'flash = esp32_drone_camera.flash.cli:main' in entry_points
+    assert 'flash = esp32_drone_camera.flash:main' in entry_points
 
 
 def _shared_firmware(wheel):
