@@ -526,7 +526,11 @@ def comports(monkeypatch):
     return present
 
 
-@pytest.mark.parametrize('ids', [S3_NATIVE, CP210X, CH340, CH9102, FTDI])
+# Any Espressif PID is an Espressif chip (303a:0002: an ESP32-S2's ROM USB serial).
+ESPRESSIF_OTHER = {'vid': 0x303a, 'pid': 0x0002, 'description': 'ESP32-S2'}
+
+
+@pytest.mark.parametrize('ids', [S3_NATIVE, ESPRESSIF_OTHER, CP210X, CH340, CH9102, FTDI])
 def test_the_one_esp32_board_is_chosen_and_why(comports, ids):
     comports += [usb_port('/dev/ttyS0', description='ttyS0'),
                  usb_port('/dev/ttyACM3', **OTHER_USB), usb_port('/dev/ttyUSB7', **ids)]
@@ -561,14 +565,14 @@ def test_two_candidates_are_refused_with_both_listed(fake_pio, firmware, comport
 
 
 def test_no_esp32_board_lists_the_ports_there_are(fake_pio, firmware, comports, capsys):
-    comports += [usb_port('/dev/ttyACM3', **OTHER_USB), usb_port('/dev/ttyS0',
-                                                                 description='ttyS0')]
+    comports += [usb_port('/dev/ttyACM3', **OTHER_USB),
+                 usb_port('/dev/ttyS0', description='ttyS0'), usb_port('/dev/ttyS1')]
     code, _, err = run_flash(capsys, '--firmware-dir', firmware)
     assert code == flash.EXIT_NO_PORT == 13
     assert 'no ESP32 board found' in err and '303a' in err and '10c4:ea60' in err
     assert '/dev/ttyACM3 (2341:0043 not a known ESP32 board or USB-UART bridge, ' \
            '"Arduino Uno")' in err
-    assert '/dev/ttyS0 (no USB IDs: ttyS0)' in err
+    assert '/dev/ttyS0 (no USB IDs: ttyS0)' in err and '/dev/ttyS1 (no USB IDs)' in err
 
 
 def test_no_serial_port_at_all_says_what_to_check(fake_pio, firmware, comports, capsys):

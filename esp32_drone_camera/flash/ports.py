@@ -41,12 +41,13 @@ def kind(port) -> str:
 
 def describe(port) -> str:
     """One line for a port: device, VID:PID and what that is, and its own description."""
+    # pyserial says 'n/a' where the system gives no description.
+    own = port.description if port.description not in (None, '', 'n/a') else ''
     if port.vid is None:
-        return f'{port.device} (no USB IDs: {port.description})'
+        return f'{port.device} (no USB IDs' + (f': {own})' if own else ')')
     ids = f'{port.vid:04x}:{port.pid:04x}'
     what = kind(port) or 'not a known ESP32 board or USB-UART bridge'
-    own = f', "{port.description}"' if port.description not in (None, '', 'n/a') else ''
-    return f'{port.device} ({ids} {what}{own})'
+    return f'{port.device} ({ids} {what}' + (f', "{own}")' if own else ')')
 
 
 class Choice(NamedTuple):
