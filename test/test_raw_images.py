@@ -208,3 +208,29 @@ def test_a_loadable_decoder_logs_nothing(caplog):
     finally:
         raw.close()
     assert not [r for r in caplog.records if r.levelname == 'ERROR']
+
+
+def test_node_without_decoders_says_so_once_and_keeps_streaming(probe, procs, tmp_path):
+    # Modules that fail to import shadow both decoders (and cv_bridge's cv2) in the node.
+    for name in ('cv2', 'simplejpeg'):
+        (tmp_path / f'{name}.py').write_text(f'raise ImportError("{name} hidden by the test")\n')
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(tmp_path)] + [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p]))
+    emu = Emulator()
+    procs.append(emu)
+    node = CameraNode(emu.url, env=env)
+    procs.append(node)
+    assert probe.wait_frames(10, 20)
+    raws = []
+    qos = QoSProfile(depth=5, reliability=ReliabilityPolicy.RELIABLE)
+    for _ in range(2):  # a subscriber comes, goes and comes again
+        sub = probe.node.create_subscription(Image, '/camera/image_raw', raws.append, qos)
+        start = probe.frame_count()
+        assert wait_for(lambda: probe.frame_count() > start + 20, 10)
+        probe.node.destroy_subscription(sub)
+        time.sleep(0.5)
+    assert raws == []
+    said = [line for line in node.lines if 'no JPEG decoder can be loaded' in line]
+    assert len(said) == 1, node.output[-3000:]
+    assert 'cv2 hidden by the test' in said[0] and 'simplejpeg hidden by the test' in said[0]
+    assert 'Traceback' not in node.output
