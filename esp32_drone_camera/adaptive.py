@@ -1,0 +1,308 @@
+"""
+Adaptive streaming: the control loop that trades JPEG size for frame rate. ROS-free.
+
+The node feeds ``QualityController.tick`` a few times a second with an ``Observation``
+(frames and bytes delivered, device-side skips seen as sequence gaps, the level the
+frames came at) and sends the device the level it returns. Why the loop lives in the
+node and not in the firmware: docs/protocol.md, "Adaptive streaming".
+
+The signal. The firmware keeps at most one frame in flight per client and skips the
+captures that find the previous frame still unsent, so a link too narrow for the
+stream shows as sequence gaps with the delivered rate below ``target_fps``, not as
+growing delay. The link's capacity is then about the bytes per second that did
+arrive.
+
+The loop:
+
+- **Down, decisively.** When a window of at least ``min_window_s`` shows the device
+  skipping (``overload``), estimate the carried bytes/s and jump straight to the best
+  level whose expected frame fits ``margin`` of it at ``target_fps`` (at least one
+  rung down). Expected sizes come from the OV2640 model corrected by what was seen.
+- **Up, by probing.** The link's spare capacity is invisible while nothing is
+  skipped, so after a hold the controller tries a better level. A probe that brings
+  skips within ``probe_eval_s`` fails: back to the level before it, and the next hold
+  doubles (up to ``hold_max_s``). A probe that holds succeeds, and the next one comes
+  soon and reaches further (``growth``); a probe that succeeds at a level that failed
+  before means the link widened, so the climb goes straight to its fastest step.
+- Nothing is judged on frames of the previous level: after each request the
+  controller waits until frames at the new level arrive (or, from a device without
+  metadata, ``settle_timeout_s``), then starts a fresh window.
+
+Between two changes there are at least a settle and a window; between two failed
+probes at least the hold, so it cannot oscillate faster than that.
+"""
+
+import collections
+import dataclasses
+import threading
+from typing import Deque, List, Optional, Tuple
+
+from .adaptive_ladder import build_ladder, Level, SizeModel
+from .adaptive_meter import Observation
+
+AT_CEILING = 'at ceiling'
+DISABLED = 'off (adaptive_quality is false)'
+
+
+@dataclasses.dataclass(frozen=True)
+class Tuning:
+    """The loop's constants (seconds, fractions); the defaults are the measured choice."""
+
+    margin: float = 0.8  # a level must fit this fraction of the carried rate
+    fps_low: float = 0.9  # overload: delivered below this fraction of target_fps ...
+    skip_fraction: float = 0.1  # ... and at least this fraction of frames skipped
+    probe_fail_skips: int = 1  # skips within a probe that fail it
+    min_window_s: float = 0.5
+    window_s: float = 1.0
+    probe_eval_s: float = 1.0
+    settle_timeout_s: float = 2.0
+    hold_initial_s: float = 1.5
+    hold_max_s: float = 5.0
+    success_hold_s: float = 0.25
+    probation_s: float = 3.0  # an overload this soon after a probe fails that probe
+    stable_s: float = 8.0  # a level held this long without overload was a good level
+    growth: Tuple[float, ...] = (1.25, 1.6, 2.5, 4.0)  # probe budget x current, per streak
+
+
+class QualityController:
+    """Chooses the (frame size, quality) to request; thread-safe, one caller of ``tick``."""
+
+    def __init__(self, ceiling: Level, target_fps: float, *, enabled: bool = True,
+                 frame_sizes: bool = True, tuning: Tuning = Tuning(),
+                 model: Optional[SizeModel] = None, now: float = 0.0):
+        self.tuning = tuning
+        self.model = model or SizeModel()
+        self.target_fps = float(target_fps)
+        self.enabled = enabled
+        self.frame_sizes = frame_sizes
+        self.changes = 0
+        self.failed_probes = 0
+        self.link_bps: Optional[float] = None  # last estimate of the carried bit rate
+        self._lock = threading.Lock()
+        self._ladder: List[Level] = build_ladder(ceiling, frame_sizes)
+        self._index = 0
+        self._window: Deque[Observation] = collections.deque()
+        self._hold = tuning.hold_initial_s
+        self._next_probe_at = now + tuning.hold_initial_s
+        self._streak = 0
+        self._probe_from: Optional[int] = None
+        self._last_fail: Optional[int] = None
+        self._last_good: Optional[int] = None  # the level a probe left, while on probation
+        self._probation_until = now
+        self._below_ladder = False
+        self._requested_at = self._confirmed_at = now
+        self._confirmed = True  # the device starts at the ceiling (apply-on-connect)
+
+    # -- what the node reads -----------------------------------------------------
+    @property
+    def ceiling(self) -> Level:
+        """Return the configured level (the top of the ladder)."""
+        return self._ladder[0]
+
+    @property
+    def level(self) -> Level:
+        """Return the level the device should be at now."""
+        return self._ladder[self._index] if self.enabled else self._ladder[0]
+
+    @property
+    def ladder(self) -> Tuple[Level, ...]:
+        """Return the ladder, best level first."""
+        return tuple(self._ladder)
+
+    @property
+    def reason(self) -> str:
+        """Say in a few words why the device is at its level (for diagnostics)."""
+        if not self.enabled:
+            return DISABLED
+        if self._probe_from is not None:
+            return f'probing {self.level} (link ~{self._mbit()})'
+        if self._below_ladder:
+            return f'link below the lowest level: ~{self._mbit()}'
+        if self._index == 0:
+            return AT_CEILING
+        return f'adapting: link ~{self._mbit()}'
+
+    def _mbit(self) -> str:
+        return 'unknown' if self.link_bps is None else f'{self.link_bps / 1e6:.1f} Mbit/s'
+
+    # -- configuration (parameter callbacks) -------------------------------------
+    def set_ceiling(self, ceiling: Level, now: float) -> Optional[Level]:
+        """Take a new ceiling; return the level to request when it changes the current one."""
+        with self._lock:
+            if ceiling == self._ladder[0]:
+                return None
+            current = self.level
+            budget = self.model.expected(current)
+            self._ladder = build_ladder(ceiling, self.frame_sizes)
+            index = self.model.fitting(self._ladder, budget)
+            self._index = 0 if index is None else index
+            self._restart(now)
+            return self._changed_from(current)
+
+    def set_enabled(self, enabled: bool, now: float) -> Optional[Level]:
+        """Turn adaptation on or off; return the level to request (the ceiling when off)."""
+        with self._lock:
+            if enabled == self.enabled:
+                return None
+            current = self.level
+            self.enabled = enabled
+            self._index = 0  # on: start from the ceiling, where "off" left the device
+            self._below_ladder = False
+            self._restart(now)
+            return self._changed_from(current)
+
+    def set_frame_sizes(self, allowed: bool, now: float) -> Optional[Level]:
+        """Allow frame-size rungs or not (a device that refuses ``framesize``)."""
+        with self._lock:
+            if allowed == self.frame_sizes:
+                return None
+            current = self.level
+            self.frame_sizes = allowed
+            ceiling = self._ladder[0]
+            self._ladder = build_ladder(ceiling, allowed)
+            index = self.model.fitting(self._ladder, self.model.expected(current))
+            self._index = len(self._ladder) - 1 if index is None else index
+            self._restart(now)
+            return self._changed_from(current)
+
+    def new_connection(self, now: float) -> None:
+        """Wait for frames at the level before judging anything (a new connection)."""
+        with self._lock:
+            self._restart(now)
+
+    def _changed_from(self, previous: Level) -> Optional[Level]:
+        level = self.level
+        if level == previous:
+            return None
+        self.changes += 1
+        return level
+
+    def _restart(self, now: float) -> None:
+        self._window.clear()
+        self._probe_from = None
+        self._streak = 0
+        self._last_fail = None
+        self._last_good = None
+        self._hold = self.tuning.hold_initial_s
+        self._next_probe_at = now + self._hold
+        self._requested_at = now
+        self._confirmed = False
+
+    # -- the loop ----------------------------------------------------------------
+    def tick(self, obs: Observation, now: float) -> Optional[Level]:
+        """Take one tick's observation; return a level to request, or None to stay."""
+        with self._lock:
+            if obs.level is not None and obs.level in self._ladder:
+                self.model.observe(obs.level, obs.level_frames, obs.level_bytes)
+            if not self.enabled:
+                return None
+            if not self._confirmed:
+                return self._settle(obs, now)
+            self._window.append(obs)
+            span = self._trim()
+            if self._probe_from is not None:
+                return self._judge_probe(span, now)
+            if span < self.tuning.min_window_s:
+                return None
+            if self._overloaded(span):
+                return self._step_down(span, now)
+            self._below_ladder = False
+            if self._index > 0 and now >= self._next_probe_at:
+                return self._probe(now)
+            return None
+
+    def _settle(self, obs: Observation, now: float) -> Optional[Level]:
+        waited = now - self._requested_at
+        if obs.level == self.level and obs.level_frames > 0 or \
+                obs.level is None and waited >= self.tuning.settle_timeout_s:
+            self._confirmed = True  # judge from the next tick on: this one is mixed
+            self._confirmed_at = now
+            self._window.clear()
+        elif waited >= self.tuning.settle_timeout_s:
+            self._requested_at = now  # the device is elsewhere: ask again, once per timeout
+            return self.level
+        return None
+
+    def _trim(self) -> float:
+        span = sum(o.dt for o in self._window)
+        while len(self._window) > 1 and span - self._window[0].dt >= self.tuning.window_s:
+            span -= self._window.popleft().dt
+        return span
+
+    def _window_sums(self) -> Tuple[int, int, int]:
+        frames = sum(o.frames for o in self._window)
+        return frames, sum(o.nbytes for o in self._window), sum(o.skips for o in self._window)
+
+    def _overloaded(self, span: float) -> bool:
+        frames, _, skips = self._window_sums()
+        expected = self.target_fps * span
+        return skips >= max(2, self.tuning.skip_fraction * expected) and \
+            frames < self.tuning.fps_low * expected
+
+    def _request(self, index: int, now: float) -> Optional[Level]:
+        previous = self.level
+        self._index = index
+        self._window.clear()
+        self._requested_at = now
+        self._confirmed = False
+        return self._changed_from(previous)
+
+    def _step_down(self, span: float, now: float) -> Optional[Level]:
+        _, carried, _ = self._window_sums()
+        carried_per_s = carried / span
+        self.link_bps = carried_per_s * 8
+        if self._last_good is not None and now < self._probation_until:
+            # Overloaded soon after a probe: the probe failed late (a token bucket or
+            # a queue hid it for a while). Back to the level it left, longer hold.
+            return self._fail_probe(self._last_good, now)
+        self._last_fail = self._index
+        self._last_good = None
+        self._streak = 0
+        if now - self._confirmed_at >= self.tuning.stable_s:
+            self._hold = self.tuning.hold_initial_s  # a level that held: the link narrowed
+        else:  # a level reached by climbing, now overloaded: climb more slowly
+            self._hold = min(self._hold * 2, self.tuning.hold_max_s)
+        self._next_probe_at = now + self._hold
+        last = len(self._ladder) - 1
+        if self._index == last:
+            self._below_ladder = True
+            self._window.clear()  # judge again on a fresh window
+            return None
+        budget = self.tuning.margin * carried_per_s / self.target_fps
+        index = self.model.fitting(self._ladder, budget)
+        return self._request(max(self._index + 1, last if index is None else index), now)
+
+    def _fail_probe(self, back: int, now: float) -> Optional[Level]:
+        self.failed_probes += 1
+        self._last_fail = self._index
+        self._probe_from = self._last_good = None
+        self._streak = 0
+        self._hold = min(self._hold * 2, self.tuning.hold_max_s)
+        self._next_probe_at = now + self._hold
+        return self._request(back, now)
+
+    def _probe(self, now: float) -> Optional[Level]:
+        tuning = self.tuning
+        growth = tuning.growth[min(self._streak, len(tuning.growth) - 1)]
+        index = self.model.fitting(self._ladder, self.model.expected(self.level) * growth)
+        self._probe_from = self._index
+        return self._request(min(self._index - 1, self._index if index is None else index), now)
+
+    def _judge_probe(self, span: float, now: float) -> Optional[Level]:
+        _, carried, skips = self._window_sums()
+        tuning = self.tuning
+        if skips >= tuning.probe_fail_skips:
+            return self._fail_probe(self._probe_from, now)
+        if span < tuning.probe_eval_s:
+            return None
+        self._last_good, self._probe_from = self._probe_from, None
+        self._probation_until = now + tuning.probation_s
+        self._streak += 1
+        if self._last_fail is not None and self._index <= self._last_fail:
+            self._streak = len(tuning.growth) - 1  # a level that failed now fits: widened
+        self._last_fail = None
+        if self.link_bps is not None:
+            self.link_bps = max(self.link_bps, carried / span * 8)
+        self._next_probe_at = now + tuning.success_hold_s
+        self._window.clear()
+        return None
