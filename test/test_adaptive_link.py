@@ -1,0 +1,43 @@
+"""
+Adaptive streaming measured (issue #14): the emulator behind a throttled veth link.
+
+The short form of ``bench/adaptive_link.py``'s acceptance run: uncapped, then tc tbf
+1500kbit on the drone side, then uncapped again, with ``adaptive_quality`` on. Bounds:
+20 fps uncapped; from 8 s after the cap, >= 17 fps with frame age p99 <= 300 ms; back at
+>= 18 fps and the configured quality within 10 s of the cap lifting.
+"""
+
+from bench import adaptive_link
+from camera_testkit import netns
+from camera_testkit.reliability import record
+import pytest
+
+pytestmark = [pytest.mark.ros]
+
+
+@pytest.fixture
+def host():
+    """Give the emulator a network namespace, removed afterwards whatever happens."""
+    reason = netns.unavailable()
+    if reason:
+        pytest.skip(f'network namespaces unavailable: {reason}')
+    with netns.NetHost() as h:
+        yield h
+
+
+def test_capped_link_keeps_the_rate_and_recovers(host, probe):
+    result = adaptive_link.acceptance(host, probe, adaptive_link.SHORT)
+    rows = adaptive_link.acceptance_rows(result)
+    capped = result['capped']
+    measured = (f'{capped["fps"]:.1f} fps, age p99 {capped["age_p99_ms"]:.0f} ms from 8 s '
+                f'after the cap (uncapped {result["uncapped"]["fps"]:.1f} fps); adapted in '
+                f'{adaptive_link._fmt(result["adaptation_s"], ".1f")} s, back at the '
+                f'configured quality {adaptive_link._fmt(result["recovery_s"], ".1f")} s '
+                f'after the cap lifted; levels {", ".join(result["levels_capped"])}')
+    record('net-adaptive', 'link narrows to 1.5 Mbit/s and widens again (adaptive_quality)',
+           f'{result["cap"]} on the drone side of a veth pair for '
+           f'{adaptive_link.SHORT.capped:g} s, then lifted',
+           '>= 17 fps and age p99 <= 300 ms after 8 s; >= 18 fps at the configured quality '
+           'within 10 s of the lift', measured, passed=all(r[3] for r in rows))
+    failed = [f'{what}: {got} (bound {bound})' for what, bound, got, ok in rows if not ok]
+    assert not failed, '; '.join(failed) + f'\nseries: {result["series"]}'
