@@ -166,8 +166,10 @@ class QualityController:
             return self._changed_from(current)
 
     def new_connection(self, now: float) -> None:
-        """Wait for frames at the level before judging anything (a new connection)."""
+        """Start again from the ceiling, which a new connection gets (apply-on-connect)."""
         with self._lock:
+            self._index = 0
+            self._below_ladder = False
             self._restart(now)
 
     def _changed_from(self, previous: Level) -> Optional[Level]:
@@ -236,8 +238,10 @@ class QualityController:
     def _overloaded(self, span: float) -> bool:
         frames, _, skips = self._window_sums()
         expected = self.target_fps * span
-        return skips >= max(2, self.tuning.skip_fraction * expected) and \
-            frames < self.tuning.fps_low * expected
+        slow = frames < self.tuning.fps_low * expected
+        if not any(o.level is not None for o in self._window):
+            return slow  # no metadata, no sequence gaps: a rate below target is the sign
+        return slow and skips >= max(2, self.tuning.skip_fraction * expected)
 
     def _request(self, index: int, now: float) -> Optional[Level]:
         previous = self.level
@@ -289,9 +293,11 @@ class QualityController:
         return self._request(min(self._index - 1, self._index if index is None else index), now)
 
     def _judge_probe(self, span: float, now: float) -> Optional[Level]:
-        _, carried, skips = self._window_sums()
+        frames, carried, skips = self._window_sums()
         tuning = self.tuning
-        if skips >= tuning.probe_fail_skips:
+        blind = not any(o.level is not None for o in self._window)  # no sequence numbers
+        if skips >= tuning.probe_fail_skips or blind and span >= tuning.probe_eval_s and \
+                frames < tuning.fps_low * self.target_fps * span:
             return self._fail_probe(self._probe_from, now)
         if span < tuning.probe_eval_s:
             return None

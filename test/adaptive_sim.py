@@ -55,12 +55,14 @@ class LinkSim:
     def __init__(self, controller: QualityController, capacity: Callable[[float], float], *,
                  fps: float = 20.0, burst: int = 16384, scene: float = 1.0,
                  noise: float = 0.08, base_latency: float = 0.002,
-                 command_latency: float = 0.1, tick: float = 0.25, seed: int = 1):
+                 command_latency: float = 0.1, tick: float = 0.25, seed: int = 1,
+                 metadata: bool = True):
         self.controller = controller
         self.capacity = capacity
         self.fps, self.burst, self.scene, self.noise = fps, burst, scene, noise
         self.base_latency, self.command_latency, self.tick = base_latency, command_latency, tick
         self.rng = random.Random(seed)
+        self.metadata = metadata  # False: a v1 device (no APP4, the node sees no gaps)
         self.meter = FrameMeter()
         self.delivered: List[Delivered] = []
         self.changes: List[tuple] = []  # (time, level)
@@ -108,11 +110,12 @@ class LinkSim:
     def _deliver_until(self, t: float) -> None:
         while self._arrivals and self._arrivals[0][0] <= t:
             arrival, seq, captured, nbytes, level = heapq.heappop(self._arrivals)
-            if self._last_seq is not None:
+            if self._last_seq is not None and self.metadata:
                 self._skips_seen += seq - self._last_seq - 1
             self._last_seq = seq
             index = FRAME_SIZE_BY_NAME[level.frame_size][0]
-            self.meter.add(nbytes, FrameMeta(index, level.quality, seq, 0))
+            self.meter.add(nbytes, FrameMeta(index, level.quality, seq, 0) if self.metadata
+                           else None)
             self.delivered.append(Delivered(captured, arrival, nbytes, level))
 
     def run(self, duration: float) -> 'LinkSim':

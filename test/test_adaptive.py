@@ -226,3 +226,12 @@ def test_device_that_ignores_a_request_is_asked_again():
     assert c.tick(obs, 2.0) is None  # still at the old level: wait
     assert c.tick(obs, 3.0) == wanted  # settle timeout: once more
     assert c.tick(obs, 4.0) is None
+
+
+def test_device_without_metadata_adapts_on_the_rate_alone():
+    # A stock (v1) device: no APP4, so no sequence gaps; quality-only commands.
+    c = controller(frame_sizes=False)
+    sim = LinkSim(c, steps((0, 20), (10, 1.5), (50, 20)), metadata=False).run(70)
+    assert sim.rate(20, 50) >= 17
+    assert {lv.frame_size for lv in c.ladder} == {'VGA'}
+    assert c.level == CEILING

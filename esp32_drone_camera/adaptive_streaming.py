@@ -1,0 +1,165 @@
+"""
+Adaptive streaming in the node: the controller wired to the frames, the session and the settings.
+
+ROS-free. ``AdaptiveStreaming`` owns a ``FrameMeter`` (its ``add`` runs on the link
+thread for each published frame), a ``QualityController`` and one thread that ticks
+it four times a second and sends the device the level it asks for through the
+device session's ``quality`` and ``framesize`` commands. Commands wait for their
+reply in that thread only: neither the frames nor the executor ever wait for them.
+
+The parameters: ``adaptive_quality`` switches it (off sends the ceiling, today's
+behaviour); ``jpeg_quality`` and ``frame_size`` are the ceiling, so while it is on
+they are not sent to the device as they are, the controller clamps its level to
+them; ``target_fps`` is the rate it holds. A new connection starts at the ceiling,
+which the session applies on connect.
+"""
+
+import time
+from typing import Callable, Optional
+
+from .adaptive import AT_CEILING, QualityController
+from .adaptive_ladder import Level
+from .adaptive_meter import FrameMeter
+from .commands import BAD_ARGUMENT, UNKNOWN_COMMAND
+from .diagnostics import OK, Status, WARN
+from .protocol import FRAME_SIZE_BY_NAME
+from .threads import Ticker
+
+TICK_S = 0.25
+CEILING_PARAMS = ('jpeg_quality', 'frame_size')
+_UNSUPPORTED = (UNKNOWN_COMMAND, BAD_ARGUMENT)
+
+
+class AdaptiveStreaming:
+    """The adaptive-quality loop of one node: meter in, device commands out."""
+
+    def __init__(self, settings, session, drops: Callable[[], int], log, *,
+                 monotonic: Callable[[], float] = time.monotonic, period: float = TICK_S):
+        """``drops()`` is the running count of sequence-gap drops (the frame stamper's)."""
+        self.settings = settings
+        self.session = session
+        self.drops = drops
+        self.log = log
+        self.monotonic = monotonic
+        self.meter = FrameMeter()
+        self.add = self.meter.add  # bound once: the hot path calls it per frame
+        self.controller = QualityController(
+            self.ceiling_of(settings), settings.target_fps, enabled=settings.adaptive_quality,
+            now=monotonic())
+        self._pending: Optional[Level] = None  # asked for by a parameter change
+        self._device: Optional[Level] = None  # last level the device confirmed
+        self.command_errors = 0
+        settings.listen(('adaptive_quality',), self._on_enabled)
+        settings.listen(CEILING_PARAMS, self._on_ceiling)
+        settings.listen(('target_fps',), self._on_target_fps)
+        self._ticker = Ticker(period, self._tick, 'adaptive', self._on_tick_error)
+
+    @staticmethod
+    def ceiling_of(settings) -> Level:
+        """Return the configured (frame size, quality): the top of the ladder."""
+        return Level(settings.frame_size, settings.jpeg_quality)
+
+    def start(self) -> None:
+        """Start ticking."""
+        self._ticker.start()
+
+    def stop(self, timeout: float = 0.5) -> None:
+        """Stop ticking (a command in progress ends within command_timeout)."""
+        self._ticker.stop(timeout)
+
+    # -- the node's calls ------------------------------------------------------------
+    def device_changes(self, changes: dict) -> dict:
+        """Return the parameter ``changes`` the node should send the device as they are."""
+        enabled = changes.get('adaptive_quality', self.controller.enabled)
+        if not enabled:
+            return changes
+        return {k: v for k, v in changes.items() if k not in CEILING_PARAMS}
+
+    def new_connection(self) -> None:
+        """Start again from the ceiling: a new connection gets it from apply-on-connect."""
+        self.meter.restart()
+        self.controller.new_connection(self.monotonic())
+        self._device = None
+
+    # -- parameter listeners (the executor's thread): never block, hand over -------
+    def _on_enabled(self, settings) -> None:
+        level = self.controller.set_enabled(settings.adaptive_quality, self.monotonic())
+        if not settings.adaptive_quality:
+            # Off: today's behaviour, the device at the configured values. The node's
+            # parameter callback sends those itself when they change at the same time.
+            self._pending = None if level is None else self.controller.ceiling
+        elif level is not None:
+            self._pending = level
+
+    def _on_ceiling(self, settings) -> None:
+        level = self.controller.set_ceiling(self.ceiling_of(settings), self.monotonic())
+        if level is not None and self.controller.enabled:
+            self._pending = level
+
+    def _on_target_fps(self, settings) -> None:
+        self.controller.target_fps = float(settings.target_fps)
+
+    # -- the loop (its own thread) ---------------------------------------------------
+    def _tick(self) -> None:
+        now = self.monotonic()
+        link = self.session.link
+        if link is None or not link.connected:
+            self.meter.restart()
+            return
+        rtt = self.session.rtt_ns
+        obs = self.meter.take(now, self.drops(), None if rtt is None else rtt / 1e9)
+        level = None if obs is None else self.controller.tick(obs, now)
+        if obs is not None and obs.level is not None:
+            self._device = obs.level
+        pending, self._pending = self._pending, None
+        level = pending or level
+        if level is not None:
+            self._send(level)
+
+    def _send(self, level: Level) -> None:
+        """Send the commands that take the device to ``level``, smaller change first."""
+        device = self._device or self.controller.ceiling
+        steps = []
+        if level.quality != device.quality:
+            steps.append(('quality', level.quality))
+        if level.frame_size != device.frame_size:
+            size = ('framesize', level.frame_size)
+            shrinking = FRAME_SIZE_BY_NAME[level.frame_size][0] < \
+                FRAME_SIZE_BY_NAME[device.frame_size][0]
+            steps.insert(0, size) if shrinking else steps.append(size)
+        for cmd, arg in steps:
+            reply = self.session.call(cmd, arg)
+            if reply.ok:
+                continue
+            self.command_errors += 1
+            if cmd == 'framesize' and reply.error in _UNSUPPORTED:
+                self.log.warning(f'device refused framesize {arg} ({reply.error}): adapting '
+                                 'the JPEG quality only')
+                self._pending = self.controller.set_frame_sizes(False, self.monotonic())
+            else:
+                self.log.warning(f'adaptive quality: device did not apply {cmd} {arg}: '
+                                 f'{reply.error}: {reply.message}',
+                                 throttle_duration_sec=10.0)
+            return
+
+    def _on_tick_error(self, exc: Exception) -> None:
+        if not self._ticker.stopping:
+            self.log.error(f'adaptive quality tick failed: {exc!r}', throttle_duration_sec=10.0)
+
+    # -- diagnostics -----------------------------------------------------------------
+    def status(self, node_name: str, hardware_id: str) -> Status:
+        """Return the diagnostics status: the level in use and why."""
+        c = self.controller
+        level = self._device or c.level
+        reason = c.reason
+        values = [('Enabled', str(c.enabled).lower()), ('Frame size', level.frame_size),
+                  ('JPEG quality', str(level.quality)), ('Requested', str(c.level)),
+                  ('Ceiling', str(c.ceiling)), ('Reason', reason),
+                  ('Link estimate (Mbit/s)', 'n/a' if c.link_bps is None
+                   else f'{c.link_bps / 1e6:.2f}'),
+                  ('Level changes', str(c.changes)), ('Failed probes', str(c.failed_probes)),
+                  ('Frame sizes adapted', str(c.frame_sizes).lower()),
+                  ('Command errors', str(self.command_errors))]
+        severity = WARN if reason.startswith('link below') else OK
+        message = reason if not c.enabled or reason == AT_CEILING else f'{level}: {reason}'
+        return Status(severity, f'{node_name}: adaptive quality', message, hardware_id, values)
