@@ -49,11 +49,11 @@ class Tuning:
     """The loop's constants (seconds, fractions); the defaults are the measured choice."""
 
     margin: float = 0.8  # a level must fit this fraction of the carried rate
-    fps_low: float = 0.9  # overload: delivered below this fraction of target_fps ...
-    skip_fraction: float = 0.1  # ... and at least this fraction of frames skipped
+    skip_fraction: float = 0.05  # overload: this fraction of the frames skipped (>= 2)
+    fps_low: float = 0.9  # or, from a device without sequence numbers, a rate below this
     probe_fail_skips: int = 1  # skips within a probe that fail it
     min_window_s: float = 0.5
-    window_s: float = 1.0
+    window_s: float = 2.0
     probe_eval_s: float = 1.0
     settle_timeout_s: float = 2.0
     hold_initial_s: float = 1.5
@@ -61,7 +61,11 @@ class Tuning:
     success_hold_s: float = 0.25
     probation_s: float = 3.0  # an overload this soon after a probe fails that probe
     stable_s: float = 8.0  # a level held this long without overload was a good level
-    growth: Tuple[float, ...] = (1.25, 1.6, 2.5, 4.0)  # probe budget x current, per streak
+    growth: Tuple[float, ...] = (1.25, 2.5, 4.0)  # probe budget x current, per streak
+    headroom_age: float = 0.25  # a probe above the link estimate whose frames took under
+    # this many frame intervals from capture to arrival found a wider link
+    beyond_estimate: float = 1.15
+    probe_over_estimate: float = 3.0  # no probe above this multiple of the link estimate
 
 
 class QualityController:
@@ -231,6 +235,19 @@ class QualityController:
             span -= self._window.popleft().dt
         return span
 
+    def _idle_link(self, carried_per_s: float) -> bool:
+        # More than the link carried when it last overflowed, and frames that crossed
+        # it in a fraction of a frame interval: it has room.
+        if self.link_bps is not None and \
+                carried_per_s * 8 < self.tuning.beyond_estimate * self.link_bps:
+            return False
+        aged = [(o.age_ms, o.frames) for o in self._window if o.age_ms is not None]
+        count = sum(n for _, n in aged)
+        if not count:
+            return False
+        mean_ms = sum(age * n for age, n in aged) / count
+        return mean_ms <= self.tuning.headroom_age * 1000.0 / self.target_fps
+
     def _window_sums(self) -> Tuple[int, int, int]:
         frames = sum(o.frames for o in self._window)
         return frames, sum(o.nbytes for o in self._window), sum(o.skips for o in self._window)
@@ -238,10 +255,10 @@ class QualityController:
     def _overloaded(self, span: float) -> bool:
         frames, _, skips = self._window_sums()
         expected = self.target_fps * span
-        slow = frames < self.tuning.fps_low * expected
         if not any(o.level is not None for o in self._window):
-            return slow  # no metadata, no sequence gaps: a rate below target is the sign
-        return slow and skips >= max(2, self.tuning.skip_fraction * expected)
+            # No metadata, no sequence gaps: a rate below target is the only sign.
+            return frames < self.tuning.fps_low * expected
+        return skips >= max(2, self.tuning.skip_fraction * expected)
 
     def _request(self, index: int, now: float) -> Optional[Level]:
         previous = self.level
@@ -287,8 +304,12 @@ class QualityController:
 
     def _probe(self, now: float) -> Optional[Level]:
         tuning = self.tuning
-        growth = tuning.growth[min(self._streak, len(tuning.growth) - 1)]
-        index = self.model.fitting(self._ladder, self.model.expected(self.level) * growth)
+        budget = self.model.expected(self.level) * tuning.growth[
+            min(self._streak, len(tuning.growth) - 1)]
+        if self.link_bps is not None:
+            budget = min(budget, tuning.probe_over_estimate * self.link_bps / 8 /
+                         self.target_fps)
+        index = self.model.fitting(self._ladder, budget)
         self._probe_from = self._index
         return self._request(min(self._index - 1, self._index if index is None else index), now)
 
@@ -304,8 +325,9 @@ class QualityController:
         self._last_good, self._probe_from = self._probe_from, None
         self._probation_until = now + tuning.probation_s
         self._streak += 1
-        if self._last_fail is not None and self._index <= self._last_fail:
-            self._streak = len(tuning.growth) - 1  # a level that failed now fits: widened
+        if self._last_fail is not None and self._index <= self._last_fail or \
+                self._idle_link(carried / span):
+            self._streak = len(tuning.growth) - 1  # widened: climb as fast as allowed
         self._last_fail = None
         if self.link_bps is not None:
             self.link_bps = max(self.link_bps, carried / span * 8)

@@ -26,6 +26,7 @@ class Observation(NamedTuple):
     level_frames: int = 0  # frames at ``level`` in this tick
     level_bytes: int = 0
     rtt_s: Optional[float] = None  # round-trip time of the latest PING, if any
+    age_ms: Optional[float] = None  # mean capture-to-arrival time, None: no capture stamps
 
 
 def level_of(frame_size_index: int, quality: int) -> Optional[Level]:
@@ -41,16 +42,26 @@ class FrameMeter:
     def __init__(self):
         self._frames = 0
         self._bytes = 0
+        self._aged = 0  # frames with a capture-to-arrival time, and the sum of those (ns)
+        self._age_ns = 0
         # (metadata key, frames, bytes) since that key became current: one store per frame.
         self._current: Tuple[Optional[tuple], int, int] = (None, 0, 0)
-        self._taken = (0, 0, (None, 0, 0))
+        self._taken = (0, 0, (None, 0, 0), 0, 0)
         self._skips_taken: Optional[int] = None
         self._taken_at: Optional[float] = None
 
-    def add(self, nbytes: int, meta) -> None:
-        """Count one published frame; ``meta`` is its frames.FrameMeta or None (the hot path)."""
+    def add(self, nbytes: int, meta, age_ns: Optional[int] = None) -> None:
+        """
+        Count one published frame (the hot path).
+
+        ``meta`` is its frames.FrameMeta or None; ``age_ns`` its arrival minus its
+        capture time when the stamp came from the device's clock, else None.
+        """
         self._frames += 1
         self._bytes += nbytes
+        if age_ns is not None:
+            self._aged += 1
+            self._age_ns += age_ns
         key = None if meta is None else (meta.frame_size, meta.quality)
         current = self._current
         if current[0] == key:
@@ -67,10 +78,11 @@ class FrameMeter:
         stamper's), ``now`` a monotonic time in seconds.
         """
         frames, nbytes, current = self._frames, self._bytes, self._current
-        last_frames, last_bytes, last_current = self._taken
+        aged, age_ns = self._aged, self._age_ns
+        last_frames, last_bytes, last_current, last_aged, last_age_ns = self._taken
         last_skips, last_at = self._skips_taken, self._taken_at
-        self._taken, self._skips_taken, self._taken_at = (frames, nbytes, current), \
-            skips_total, now
+        self._taken = (frames, nbytes, current, aged, age_ns)
+        self._skips_taken, self._taken_at = skips_total, now
         if last_at is None or last_skips is None:
             return None
         key, key_frames, key_bytes = current
@@ -81,7 +93,9 @@ class FrameMeter:
             dt=max(1e-6, now - last_at), frames=frames - last_frames,
             nbytes=nbytes - last_bytes, skips=max(0, skips_total - last_skips),
             level=None if key is None else level_of(*key),
-            level_frames=max(0, key_frames), level_bytes=max(0, key_bytes), rtt_s=rtt_s)
+            level_frames=max(0, key_frames), level_bytes=max(0, key_bytes), rtt_s=rtt_s,
+            age_ms=(age_ns - last_age_ns) / (aged - last_aged) / 1e6 if aged > last_aged
+            else None)
 
     def restart(self) -> None:
         """Forget the tick in progress (a new connection: its counters start afresh)."""

@@ -22,6 +22,7 @@ from .adaptive_ladder import Level
 from .adaptive_meter import FrameMeter
 from .commands import BAD_ARGUMENT, UNKNOWN_COMMAND
 from .diagnostics import OK, Status, WARN
+from .log_limits import Throttle
 from .protocol import FRAME_SIZE_BY_NAME
 from .threads import Ticker
 
@@ -35,7 +36,7 @@ class AdaptiveStreaming:
 
     def __init__(self, settings, session, drops: Callable[[], int], log, *,
                  monotonic: Callable[[], float] = time.monotonic, period: float = TICK_S):
-        """``drops()`` is the running count of sequence-gap drops (the frame stamper's)."""
+        """Wire the loop; ``drops()`` counts sequence-gap drops (the frame stamper's)."""
         self.settings = settings
         self.session = session
         self.drops = drops
@@ -49,6 +50,7 @@ class AdaptiveStreaming:
         self._pending: Optional[Level] = None  # asked for by a parameter change
         self._device: Optional[Level] = None  # last level the device confirmed
         self.command_errors = 0
+        self._throttle = Throttle(clock=monotonic)
         settings.listen(('adaptive_quality',), self._on_enabled)
         settings.listen(CEILING_PARAMS, self._on_ceiling)
         settings.listen(('target_fps',), self._on_target_fps)
@@ -136,15 +138,14 @@ class AdaptiveStreaming:
                 self.log.warning(f'device refused framesize {arg} ({reply.error}): adapting '
                                  'the JPEG quality only')
                 self._pending = self.controller.set_frame_sizes(False, self.monotonic())
-            else:
+            elif self._throttle.allow(('refused', cmd)):
                 self.log.warning(f'adaptive quality: device did not apply {cmd} {arg}: '
-                                 f'{reply.error}: {reply.message}',
-                                 throttle_duration_sec=10.0)
+                                 f'{reply.error}: {reply.message}')
             return
 
     def _on_tick_error(self, exc: Exception) -> None:
-        if not self._ticker.stopping:
-            self.log.error(f'adaptive quality tick failed: {exc!r}', throttle_duration_sec=10.0)
+        if not self._ticker.stopping and self._throttle.allow('tick'):
+            self.log.error(f'adaptive quality tick failed: {exc!r}')
 
     # -- diagnostics -----------------------------------------------------------------
     def status(self, node_name: str, hardware_id: str) -> Status:

@@ -115,7 +115,7 @@ class LinkSim:
             self._last_seq = seq
             index = FRAME_SIZE_BY_NAME[level.frame_size][0]
             self.meter.add(nbytes, FrameMeta(index, level.quality, seq, 0) if self.metadata
-                           else None)
+                           else None, int((arrival - captured) * 1e9) if self.metadata else None)
             self.delivered.append(Delivered(captured, arrival, nbytes, level))
 
     def run(self, duration: float) -> 'LinkSim':

@@ -102,8 +102,9 @@ def test_capped_link_holds_the_frame_rate_at_bounded_age():
     sim = LinkSim(controller(), steps((0, 20), (10, 1.5))).run(70)
     assert sim.rate(18, 70) >= 18.5
     assert sim.age_p99(18, 70) <= 0.150
-    for t0 in range(18, 69):
-        assert sim.rate(t0, t0 + 1) >= 16, f'a bad second at {t0} s'
+    # A probe can cost a second (at most once: a failed probe doubles the hold).
+    bad = [t0 for t0 in range(18, 69) if sim.rate(t0, t0 + 1) < 17]
+    assert len(bad) <= 1 and all(sim.rate(t0, t0 + 1) >= 12 for t0 in bad), bad
     assert sim.controller.level.frame_size in ('VGA', 'QVGA')
     assert sim.controller.reason.startswith('adapting: link ~1.')
 
@@ -235,3 +236,14 @@ def test_device_without_metadata_adapts_on_the_rate_alone():
     assert sim.rate(20, 50) >= 17
     assert {lv.frame_size for lv in c.ladder} == {'VGA'}
     assert c.level == CEILING
+
+
+def test_meter_mean_age_only_over_capture_stamped_frames():
+    meter = FrameMeter()
+    meter.take(0.0, 0)
+    meter.add(1000, FrameMeta(5, 12, 1, 0), 2_000_000)
+    meter.add(1000, FrameMeta(5, 12, 2, 0), 4_000_000)
+    meter.add(1000, FrameMeta(5, 12, 3, 0), None)  # stamped by arrival: no age
+    assert meter.take(0.25, 0).age_ms == pytest.approx(3.0)
+    meter.add(1000, FrameMeta(5, 12, 4, 0), None)
+    assert meter.take(0.5, 0).age_ms is None
