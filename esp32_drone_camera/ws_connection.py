@@ -25,7 +25,7 @@ from websockets.frames import Opcode
 from websockets.http11 import Response
 from websockets.uri import WebSocketURI
 
-from .ws_frames import MessageAssembler, extended_length_size, parse_frame_header
+from .ws_frames import extended_length_size, MessageAssembler, parse_frame_header
 
 try:
     from websockets.client import ClientProtocol
@@ -62,7 +62,7 @@ def _ignore_errors(callback: Callable, *args) -> None:
 
 
 class Connection:
-    """One connection: ``open()``, then ``run()`` until it raises; ``abort()`` from anywhere."""
+    """One connection: ``connect()``, then ``run()`` until it raises; ``abort()`` from anywhere."""
 
     def __init__(self, uri: WebSocketURI, *, on_frame: Callable[[bytes, int], None],
                  on_text: Callable[[str, int], None], on_bad_message: Callable[[str], None],
@@ -104,7 +104,7 @@ class Connection:
             return self._flush(sock)
 
     # -- the connection's own thread --------------------------------------------
-    def open(self, timeout: float, tick: float) -> None:
+    def connect(self, timeout: float, tick: float) -> None:
         """Connect and complete the opening handshake, both within ``timeout``."""
         sock = socket.create_connection((self.uri.host, self.uri.port), timeout)
         with self._lock:
@@ -130,7 +130,7 @@ class Connection:
                 self._flush(sock)
 
     def release(self) -> None:
-        """Close the socket (after run() or open() ended)."""
+        """Close the socket (after connect() or run() ended)."""
         with self._lock:
             sock, self._sock = self._sock, None
         if sock is not None:
@@ -144,7 +144,7 @@ class Connection:
         socket fails, and whatever ``on_tick`` raises.
         """
         sock = self._sock
-        assert sock is not None, 'open() first'
+        assert sock is not None, 'connect() first'
         recv_exact, max_message, assembler = self._recv_exact, self.max_message, self._assembler
         while True:
             header = recv_exact(sock, 2)

@@ -23,7 +23,7 @@ from websockets.uri import parse_uri
 from .link_state import LinkState
 from .protocol import REJECT_HEADER, REJECT_MAX_CLIENTS
 from .threads import named_thread
-from .ws_connection import USER_AGENT, Connection, SessionEnded
+from .ws_connection import Connection, SessionEnded, USER_AGENT
 
 __all__ = ['LinkCallbacks', 'WebSocketLink', 'backoff_delay', 'classify_failure', 'Failure',
            'Retry', 'Stalled', 'USER_AGENT']
@@ -216,7 +216,7 @@ class WebSocketLink:
         try:
             if self._stopping.is_set():  # stop() ran before the connection was published
                 raise SessionEnded('link stopped', False)
-            connection.open(self.open_timeout, tick=max(0.05, self.stale_timeout / 4))
+            connection.connect(self.open_timeout, tick=max(0.05, self.stale_timeout / 4))
             self.connects += 1
             self._quiet_since = 0.0
             self._set_state(LinkState.CONNECTED, self.url)
@@ -230,7 +230,7 @@ class WebSocketLink:
             connection.release()
 
     def _watch(self, last_frame: float) -> None:
-        """The stall policy, on each receive-timeout tick: raise Stalled when it is one."""
+        """Apply the stall policy on a receive-timeout tick: raise Stalled if it is one."""
         now = time.monotonic()
         if not self.expect_frames():
             self._quiet_since = now  # silence is expected; the clock starts when it is not

@@ -12,9 +12,9 @@ import socket
 from esp32_drone_camera import protocol
 from esp32_drone_camera.link_state import LinkState
 from esp32_drone_camera.ws_connection import SessionEnded
-from esp32_drone_camera.ws_frames import (MessageAssembler, extended_length_size,
+from esp32_drone_camera.ws_frames import (extended_length_size, MessageAssembler,
                                           parse_frame_header)
-from esp32_drone_camera.ws_link import Retry, Stalled, classify_failure
+from esp32_drone_camera.ws_link import classify_failure, Retry, Stalled
 import pytest
 from websockets.datastructures import Headers
 from websockets.exceptions import InvalidHandshake, InvalidStatus
@@ -84,8 +84,8 @@ def test_fragments_are_joined_and_control_frames_pass():
     assert assembler.in_message
     assert assembler.add(Frame(Opcode.PING, b'x')) is None  # may come between fragments
     assert assembler.add(Frame(Opcode.CONT, b'cd', fin=False)) is None
-    assert assembler.add(Frame(Opcode.CONT, b'\xff\xd9')) == (Opcode.BINARY,
-                                                               b'\xff\xd8abcd\xff\xd9')
+    whole = assembler.add(Frame(Opcode.CONT, b'\xff\xd9'))
+    assert whole == (Opcode.BINARY, b'\xff\xd8abcd\xff\xd9')
     assert not assembler.in_message
     assert assembler.add(Frame(Opcode.TEXT, b'{"a":1}')) == (Opcode.TEXT, b'{"a":1}')
     assert assembler.add(Frame(Opcode.TEXT, b'{"a":', fin=False)) is None
