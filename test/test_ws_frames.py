@@ -8,6 +8,7 @@ path. The failure classifier is the link's one table of what each failure means.
 """
 
 import socket
+from typing import NamedTuple
 
 from esp32_drone_camera import protocol
 from esp32_drone_camera.link_state import LinkState
@@ -22,10 +23,18 @@ from websockets.frames import Frame, Opcode
 from websockets.http11 import Response
 
 
+class Header(NamedTuple):
+    """``parse_frame_header``'s answer, named."""
+
+    length: int
+    masked: bool
+    whole_binary: bool
+
+
 def split(wire: bytes):
     """Parse the header at the start of ``wire``; return it and the header's size."""
     size = 2 + extended_length_size(wire[1])
-    return parse_frame_header(wire[:size]), size
+    return Header(*parse_frame_header(wire[:size])), size
 
 
 @pytest.mark.parametrize('length, header_size', [
@@ -74,7 +83,7 @@ def test_control_frames_are_not_fast(opcode, data):
 
 
 def test_a_64_bit_length_is_read_whole_for_the_caller_to_refuse():
-    header = parse_frame_header(b'\x82\x7f' + (1 << 62).to_bytes(8, 'big'))
+    header = Header(*parse_frame_header(b'\x82\x7f' + (1 << 62).to_bytes(8, 'big')))
     assert header.length == 1 << 62 and header.whole_binary
 
 
