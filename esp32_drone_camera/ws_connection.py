@@ -19,9 +19,9 @@ import socket
 import struct
 import threading
 import time
-from typing import Callable, NoReturn, Optional
+from typing import Callable, List, NoReturn, Optional
 
-from websockets.frames import Opcode
+from websockets.frames import Frame, Opcode
 from websockets.http11 import Response
 from websockets.uri import WebSocketURI
 
@@ -178,7 +178,7 @@ class Connection:
             events = protocol.events_received()
             flushed = self._flush(sock)
         for frame in events:
-            message = self._assembler.add(frame)
+            message = self._assembler.add(frame) if isinstance(frame, Frame) else None
             if message is None:
                 continue
             opcode, payload = message
@@ -204,7 +204,7 @@ class Connection:
 
     def _recv_exact(self, sock: socket.socket, n: int) -> bytes:
         """Exactly ``n`` bytes (the receive timeout ticks the watchdog meanwhile)."""
-        chunks = []
+        chunks: List[bytes] = []
         while n:
             try:
                 data = sock.recv(n, socket.MSG_WAITALL)

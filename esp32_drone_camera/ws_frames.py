@@ -11,7 +11,7 @@ through that protocol object, which validates it.
 them to its I/O wrappers, and the link is its own wrapper.
 """
 
-from typing import List, Optional, Tuple
+from typing import List, Optional, Tuple, Union
 
 from websockets.frames import Frame, Opcode
 
@@ -19,6 +19,7 @@ FIN_BINARY = 0x82  # first header byte of a whole binary frame, RSV bits clear (
 MASK_BIT = 0x80  # in the second header byte
 LENGTH_16 = 126  # 7-bit length codes that announce a 16- or 64-bit extended length
 LENGTH_64 = 127
+BytesLike = Union[bytes, bytearray, memoryview]  # what a Frame's payload may be
 
 
 def extended_length_size(second_byte: int) -> int:
@@ -57,7 +58,7 @@ class MessageAssembler:
 
     def __init__(self) -> None:
         self.opcode: Optional[Opcode] = None  # of the fragmented message in progress
-        self._parts: List[bytes] = []
+        self._parts: List[BytesLike] = []
 
     @property
     def in_message(self) -> bool:
