@@ -30,6 +30,7 @@ class Recorder(ws_link.LinkCallbacks):
 
     def __init__(self):
         self.frames, self.texts, self.states, self.bad = [], [], [], []
+        self.state_times = []  # time.monotonic() of each entry of states
         self.cond = threading.Condition()
 
     def _add(self, where, item):
@@ -44,6 +45,7 @@ class Recorder(ws_link.LinkCallbacks):
         self._add(self.texts, text)
 
     def on_state(self, state, detail):
+        self.state_times.append(time.monotonic())
         self._add(self.states, (state, detail))
 
     def on_bad_message(self, reason):
@@ -397,6 +399,38 @@ def test_a_stream_that_stops_is_a_stall_then_streams_again(rec):
         assert len(rec.frames) >= 5
         rec.wait(lambda r: len(r.frames) >= 10)  # the next connection streams
         assert link.stalls >= 1 and link.connects >= 2
+    finally:
+        link.stop()
+        server.close()
+
+
+def retry_gaps(rec, after):
+    """Seconds from each ``after`` state to the next connection attempt."""
+    return [rec.state_times[i + 1] - rec.state_times[i] for i, (s, _) in
+            enumerate(rec.states[:-1]) if s == after and
+            rec.states[i + 1][0] == LinkState.CONNECTING]
+
+
+def test_a_full_device_is_retried_after_the_longest_delay_other_refusals_back_off(rec):
+    full = Response(503, 'Service Unavailable',
+                    Headers({protocol.REJECT_HEADER: protocol.REJECT_MAX_CLIENTS,
+                             'Content-Length': '0'}), b'')
+    server = Server(lambda ws: asyncio.sleep(1), process_request=lambda c, r: full)
+    link = make_link(server.url, rec, backoff_min=0.02, backoff_max=0.4)
+    try:
+        rec.wait(lambda r: len(retry_gaps(r, LinkState.DEVICE_FULL)) >= 2)
+        assert min(retry_gaps(rec, LinkState.DEVICE_FULL)) >= 0.4
+    finally:
+        link.stop()
+        server.close()
+
+    rec2 = Recorder()
+    server = Server(lambda ws: asyncio.sleep(1), process_request=lambda c, r: Response(
+        403, 'Forbidden', Headers({'Content-Length': '0'}), b''))
+    link = make_link(server.url, rec2, backoff_min=0.02, backoff_max=0.4)
+    try:
+        rec2.wait(lambda r: len(retry_gaps(r, LinkState.DISCONNECTED)) >= 2)
+        assert retry_gaps(rec2, LinkState.DISCONNECTED)[0] < 0.3  # 0.02-0.04 s: no floor
     finally:
         link.stop()
         server.close()
