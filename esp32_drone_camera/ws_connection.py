@@ -105,7 +105,7 @@ class Connection:
 
     # -- the connection's own thread --------------------------------------------
     def connect(self, timeout: float, tick: float) -> None:
-        """Connect and complete the opening handshake, both within ``timeout``."""
+        """Connect (within ``timeout``), then complete the opening handshake (within it too)."""
         sock = socket.create_connection((self.uri.host, self.uri.port), timeout)
         with self._lock:
             self._sock = sock
