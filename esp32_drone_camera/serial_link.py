@@ -13,12 +13,10 @@ from typing import Callable, Optional
 
 import serial
 
+from .link_state import SerialState
 from .protocol import MAX_SERIAL_LINE
 from .threads import named_thread
 
-OPEN = 'open'
-CLOSED = 'closed'
-RELEASED = 'released'
 _MAX_PENDING = 4 * MAX_SERIAL_LINE  # the device's line limit, with room for log lines
 
 
@@ -26,15 +24,14 @@ class SerialLink:
     """Keeps the serial port open and split into lines."""
 
     def __init__(self, port: str, baud: int, on_line: Callable[[str], None],
-                 on_state: Callable[[str, str], None] = lambda s, d: None,
+                 on_state: Callable[[SerialState, str], None] = lambda s, d: None,
                  retry_interval: float = 1.0):
         self.port = port
         self.baud = baud
         self.on_line = on_line
         self.on_state = on_state
         self.retry_interval = retry_interval
-        self.state = CLOSED
-        self.reopens = 0
+        self.state = SerialState.CLOSED
         self._serial: Optional[serial.Serial] = None
         self._write_lock = threading.Lock()
         self._stop = threading.Event()
@@ -51,17 +48,17 @@ class SerialLink:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
-        self._close(CLOSED, 'stopped')
+        self._close(SerialState.CLOSED, 'stopped')
 
     @property
     def is_open(self) -> bool:
         """Tell whether the port is open."""
-        return self.state == OPEN
+        return self.state is SerialState.OPEN
 
     def release(self) -> None:
         """Close the port and keep it closed until acquire()."""
         self._released.set()
-        self._close(RELEASED, 'released on request')
+        self._close(SerialState.RELEASED, 'released on request')
 
     def acquire(self) -> None:
         """Reopen the port after release()."""
@@ -78,10 +75,10 @@ class SerialLink:
                 port.write(data)
                 return True
             except (serial.SerialException, OSError) as exc:
-                self._close(CLOSED, f'write failed: {exc}')
+                self._close(SerialState.CLOSED, f'write failed: {exc}')
                 return False
 
-    def _set_state(self, state: str, detail: str) -> None:
+    def _set_state(self, state: SerialState, detail: str) -> None:
         if state != self.state:
             self.state = state
             try:
@@ -89,7 +86,7 @@ class SerialLink:
             except Exception:  # noqa: BLE001 - a callback bug must not kill the link
                 pass
 
-    def _close(self, state: str, detail: str) -> None:
+    def _close(self, state: SerialState, detail: str) -> None:
         with self._write_lock:
             port, self._serial = self._serial, None
         if port is not None:
@@ -104,12 +101,11 @@ class SerialLink:
             # exclusive: a second opener (another node, the flash tool) fails clearly.
             port = serial.Serial(self.port, self.baud, timeout=0.1, exclusive=True)
         except (serial.SerialException, OSError, ValueError) as exc:
-            self._set_state(CLOSED, f'cannot open {self.port}: {exc}')
+            self._set_state(SerialState.CLOSED, f'cannot open {self.port}: {exc}')
             return False
         with self._write_lock:
             self._serial = port
-        self.reopens += 1
-        self._set_state(OPEN, self.port)
+        self._set_state(SerialState.OPEN, self.port)
         return True
 
     def _run(self) -> None:
@@ -129,7 +125,7 @@ class SerialLink:
             except (serial.SerialException, OSError, TypeError) as exc:
                 # TypeError: pyserial may hit a closed fd when release() races a read.
                 if not self._released.is_set():
-                    self._close(CLOSED, f'port lost: {exc}')
+                    self._close(SerialState.CLOSED, f'port lost: {exc}')
                 continue
             if not chunk:
                 continue

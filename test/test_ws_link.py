@@ -16,6 +16,7 @@ import threading
 import time
 
 from esp32_drone_camera import protocol, ws_link
+from esp32_drone_camera.link_state import LinkState
 import pytest
 from websockets.asyncio.server import serve
 from websockets.datastructures import Headers
@@ -29,6 +30,7 @@ class Recorder(ws_link.LinkCallbacks):
 
     def __init__(self):
         self.frames, self.texts, self.states, self.bad = [], [], [], []
+        self.state_times = []  # time.monotonic() of each entry of states
         self.cond = threading.Condition()
 
     def _add(self, where, item):
@@ -43,6 +45,7 @@ class Recorder(ws_link.LinkCallbacks):
         self._add(self.texts, text)
 
     def on_state(self, state, detail):
+        self.state_times.append(time.monotonic())
         self._add(self.states, (state, detail))
 
     def on_bad_message(self, reason):
@@ -142,12 +145,13 @@ def test_messages_arrive_whole_and_in_order_fragmented_ones_reassembled(rec):
         assert rec.frames == [jpeg, jpeg, b'\xff\xd8small\xff\xd9']
         assert all(type(f) is bytes for f in rec.frames)
         assert rec.texts == ['{"type":"welcome"}', '{"type":"status"}']
-        assert link.connected and rec.states[-1][0] == ws_link.CONNECTED
+        assert link.connected and rec.states[-1][0] == LinkState.CONNECTED
     finally:
         link.stop()
         server.close()
-    assert rec.states[-1][0] == ws_link.STOPPED
-    assert ws_link.DISCONNECTED not in [s for s, _ in rec.states]  # stopping is not a fault
+    assert rec.states[-1][0] == LinkState.STOPPED
+    assert LinkState.DISCONNECTED not in [s for s, _ in rec.states]  # stopping is not a fault
+    assert all(type(s) is LinkState for s, _ in rec.states)
 
 
 def test_send_text_is_masked_correct_and_safe_from_many_threads(rec):
@@ -208,7 +212,7 @@ def test_close_code_is_reported_and_the_link_reconnects(rec):
     link = make_link(server.url, rec)
     try:
         rec.wait(lambda r: len(r.frames) >= 2)  # a second session delivered too
-        closes = [d for s, d in rec.states if s == ws_link.DISCONNECTED]
+        closes = [d for s, d in rec.states if s == LinkState.DISCONNECTED]
         assert 'device closed the connection (4000 going to sleep)' in closes
         assert link.connects >= 2
     finally:
@@ -225,8 +229,8 @@ def test_full_device_is_told_apart_from_other_refusals(rec):
     server = Server(lambda ws: asyncio.sleep(1), process_request=full)
     link = make_link(server.url, rec, backoff_max=0.1)
     try:
-        rec.wait(lambda r: any(s == ws_link.DEVICE_FULL for s, _ in r.states))
-        detail = [d for s, d in rec.states if s == ws_link.DEVICE_FULL][0]
+        rec.wait(lambda r: any(s == LinkState.DEVICE_FULL for s, _ in r.states))
+        detail = [d for s, d in rec.states if s == LinkState.DEVICE_FULL][0]
         assert detail == 'device refused: max clients (3) reached'
     finally:
         link.stop()
@@ -237,7 +241,7 @@ def test_full_device_is_told_apart_from_other_refusals(rec):
         403, 'Forbidden', Headers({'Content-Length': '4'}), b'nope'))
     link = make_link(server.url, rec2)
     try:
-        rec2.wait(lambda r: any(s == ws_link.DISCONNECTED for s, _ in r.states))
+        rec2.wait(lambda r: any(s == LinkState.DISCONNECTED for s, _ in r.states))
         assert 'handshake refused: HTTP 403 nope' in [d for _, d in rec2.states]
     finally:
         link.stop()
@@ -254,7 +258,7 @@ def test_silence_is_a_stall_but_not_while_no_frames_are_expected(rec):
     link = make_link(server.url, rec, stale_timeout=0.4)
     try:
         started = time.monotonic()
-        rec.wait(lambda r: any(s == ws_link.STALLED for s, _ in r.states), timeout=3)
+        rec.wait(lambda r: any(s == LinkState.STALLED for s, _ in r.states), timeout=3)
         assert 0.35 < time.monotonic() - started < 1.5
         assert link.stalls >= 1
         rec.wait(lambda r: link.connects >= 2)  # and it reconnected
@@ -292,7 +296,7 @@ def test_refused_and_unreachable(rec):
         port = s.getsockname()[1]  # nobody listens once closed
     link = make_link(f'ws://127.0.0.1:{port}', rec)
     try:
-        rec.wait(lambda r: ('disconnected', 'connection refused') in r.states)
+        rec.wait(lambda r: (LinkState.DISCONNECTED, 'connection refused') in r.states)
     finally:
         link.stop()
     for bad in ('wss://192.168.4.1:8080', 'http://192.168.4.1', 'not a url'):
@@ -308,10 +312,10 @@ def test_malformed_frames_from_a_broken_server(rec):
 
     link = make_link(raw_server(script), rec, backoff_min=5, backoff_max=5)
     try:
-        rec.wait(lambda r: any(s == ws_link.DISCONNECTED for s, _ in r.states))
+        rec.wait(lambda r: any(s == LinkState.DISCONNECTED for s, _ in r.states))
         assert rec.bad == ['text message is not UTF-8']
         assert rec.frames == [b'\xff\xd8\xff\xd9']
-        detail = [d for s, d in rec.states if s == ws_link.DISCONNECTED][0]
+        detail = [d for s, d in rec.states if s == LinkState.DISCONNECTED][0]
         assert detail.startswith('protocol error') and 'mask' in detail
     finally:
         link.stop()
@@ -325,8 +329,8 @@ def test_a_length_past_the_limit_is_refused_before_any_allocation(rec):
     link = make_link(raw_server(script), rec, max_message=1 << 20, backoff_min=5,
                      backoff_max=5)
     try:
-        rec.wait(lambda r: any(s == ws_link.DISCONNECTED for s, _ in r.states))
-        detail = [d for s, d in rec.states if s == ws_link.DISCONNECTED][0]
+        rec.wait(lambda r: any(s == LinkState.DISCONNECTED for s, _ in r.states))
+        detail = [d for s, d in rec.states if s == LinkState.DISCONNECTED][0]
         assert detail.startswith('protocol error') and 'exceeds limit' in detail
         assert rec.frames == []
     finally:
@@ -361,4 +365,72 @@ def test_stop_during_the_handshake_is_quick_and_not_a_fault(rec):
         started = time.monotonic()
         link.stop(timeout=2)
         assert time.monotonic() - started < 0.3
-    assert [s for s, _ in rec.states] == [ws_link.CONNECTING, ws_link.STOPPED]
+    assert [s for s, _ in rec.states] == [LinkState.CONNECTING, LinkState.STOPPED]
+
+
+def test_a_whole_binary_frame_inside_a_fragmented_message_is_not_taken_as_a_message(rec):
+    # The fast path must not accept what the protocol rejects: a new data frame while a
+    # fragmented message is open is a protocol error, not a frame.
+    def script(conn):
+        conn.sendall(b'\x02\x02\xff\xd8')  # binary message, first fragment
+        conn.sendall(b'\x82\x04\xff\xd8\xff\xd9')  # a whole binary frame: out of order
+
+    link = make_link(raw_server(script), rec, backoff_min=5, backoff_max=5)
+    try:
+        rec.wait(lambda r: any(s == LinkState.DISCONNECTED for s, _ in r.states))
+        detail = [d for s, d in rec.states if s == LinkState.DISCONNECTED][0]
+        assert detail.startswith('protocol error') and 'continuation' in detail
+        assert rec.frames == []
+    finally:
+        link.stop()
+
+
+def test_a_stream_that_stops_is_a_stall_then_streams_again(rec):
+    async def handler(ws):
+        for _ in range(5):
+            await ws.send(b'\xff\xd8x\xff\xd9')
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(30)  # TCP stays open, frames stop
+
+    server = Server(handler)
+    link = make_link(server.url, rec, stale_timeout=0.4)
+    try:
+        rec.wait(lambda r: any(s == LinkState.STALLED for s, _ in r.states), timeout=3)
+        assert len(rec.frames) >= 5
+        rec.wait(lambda r: len(r.frames) >= 10)  # the next connection streams
+        assert link.stalls >= 1 and link.connects >= 2
+    finally:
+        link.stop()
+        server.close()
+
+
+def retry_gaps(rec, after):
+    """Seconds from each ``after`` state to the next connection attempt."""
+    return [rec.state_times[i + 1] - rec.state_times[i] for i, (s, _) in
+            enumerate(rec.states[:-1]) if s == after and
+            rec.states[i + 1][0] == LinkState.CONNECTING]
+
+
+def test_a_full_device_is_retried_after_the_longest_delay_other_refusals_back_off(rec):
+    full = Response(503, 'Service Unavailable',
+                    Headers({protocol.REJECT_HEADER: protocol.REJECT_MAX_CLIENTS,
+                             'Content-Length': '0'}), b'')
+    server = Server(lambda ws: asyncio.sleep(1), process_request=lambda c, r: full)
+    link = make_link(server.url, rec, backoff_min=0.02, backoff_max=0.4)
+    try:
+        rec.wait(lambda r: len(retry_gaps(r, LinkState.DEVICE_FULL)) >= 2)
+        assert min(retry_gaps(rec, LinkState.DEVICE_FULL)) >= 0.4
+    finally:
+        link.stop()
+        server.close()
+
+    rec2 = Recorder()
+    server = Server(lambda ws: asyncio.sleep(1), process_request=lambda c, r: Response(
+        403, 'Forbidden', Headers({'Content-Length': '0'}), b''))
+    link = make_link(server.url, rec2, backoff_min=0.02, backoff_max=0.4)
+    try:
+        rec2.wait(lambda r: len(retry_gaps(r, LinkState.DISCONNECTED)) >= 2)
+        assert retry_gaps(rec2, LinkState.DISCONNECTED)[0] < 0.3  # 0.02-0.04 s: no floor
+    finally:
+        link.stop()
+        server.close()
