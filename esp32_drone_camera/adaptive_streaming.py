@@ -48,7 +48,9 @@ class AdaptiveStreaming:
             self.ceiling_of(settings), settings.target_fps, enabled=settings.adaptive_quality,
             now=monotonic())
         self._pending: Optional[Level] = None  # asked for by a parameter change
-        self._device: Optional[Level] = None  # last level the device confirmed
+        # The device's level as last seen in a frame, or as last set (by us, or by
+        # apply-on-connect: the ceiling).
+        self._device = self.controller.ceiling
         self.command_errors = 0
         self._throttle = Throttle(clock=monotonic)
         settings.listen(('adaptive_quality',), self._on_enabled)
@@ -81,7 +83,7 @@ class AdaptiveStreaming:
         """Start again from the ceiling: a new connection gets it from apply-on-connect."""
         self.meter.restart()
         self.controller.new_connection(self.monotonic())
-        self._device = None
+        self._device = self.controller.ceiling
 
     # -- parameter listeners (the executor's thread): never block, hand over -------
     def _on_enabled(self, settings) -> None:
@@ -120,7 +122,7 @@ class AdaptiveStreaming:
 
     def _send(self, level: Level) -> None:
         """Send the commands that take the device to ``level``, smaller change first."""
-        device = self._device or self.controller.ceiling
+        device = self._device
         steps = []
         if level.quality != device.quality:
             steps.append(('quality', level.quality))
@@ -132,6 +134,8 @@ class AdaptiveStreaming:
         for cmd, arg in steps:
             reply = self.session.call(cmd, arg)
             if reply.ok:
+                self._device = self._device._replace(
+                    **{'quality' if cmd == 'quality' else 'frame_size': arg})
                 continue
             self.command_errors += 1
             if cmd == 'framesize' and reply.error in _UNSUPPORTED:
@@ -151,7 +155,7 @@ class AdaptiveStreaming:
     def status(self, node_name: str, hardware_id: str) -> Status:
         """Return the diagnostics status: the level in use and why."""
         c = self.controller
-        level = self._device or c.level
+        level = self._device
         reason = c.reason
         values = [('Enabled', str(c.enabled).lower()), ('Frame size', level.frame_size),
                   ('JPEG quality', str(level.quality)), ('Requested', str(c.level)),

@@ -10,6 +10,8 @@ The short form of ``bench/adaptive_link.py``'s acceptance run: uncapped, then tc
 from bench import adaptive_link
 from camera_testkit import netns
 from camera_testkit.reliability import record
+from esp32_drone_camera import frames
+from esp32_drone_camera.protocol import FRAME_SIZES
 import pytest
 
 pytestmark = [pytest.mark.ros]
@@ -41,3 +43,20 @@ def test_capped_link_keeps_the_rate_and_recovers(host, probe):
            'within 10 s of the lift', measured, passed=all(r[3] for r in rows))
     failed = [f'{what}: {got} (bound {bound})' for what, bound, got, ok in rows if not ok]
     assert not failed, '; '.join(failed) + f'\nseries: {result["series"]}'
+
+
+def test_camera_info_follows_the_frame_size_in_use(host, probe):
+    # Under a cap the frame size changes; each camera_info matches its image's frame.
+    adaptive_link.acceptance(host, probe, adaptive_link.Durations(2, 8, 0.5, 0))
+    info_size = {info.header.stamp.sec * 1_000_000_000 + info.header.stamp.nanosec:
+                 (info.width, info.height) for info in list(probe.infos)}
+    checked, sizes = 0, set()
+    for data, stamp, *_ in list(probe.images):
+        meta = frames.read_metadata(data)
+        if meta is None or stamp not in info_size:
+            continue
+        _, width, height = FRAME_SIZES[meta.frame_size]
+        assert info_size[stamp] == (width, height), (FRAME_SIZES[meta.frame_size], stamp)
+        checked += 1
+        sizes.add(width)
+    assert checked > 50 and len(sizes) >= 2, (checked, sizes)

@@ -88,7 +88,8 @@ def test_link_down_is_noticed_and_stream_returns_within_2s(host, probe, procs):
 def test_bandwidth_cap_skips_frames_instead_of_queueing(host, probe, procs, tmp_path):
     log = tmp_path / 'capture.log'
     emu, url = emulator_in(host, procs, '--capture-log', str(log))
-    procs.append(CameraNode(url))
+    # The firmware's flow control alone (test_adaptive_link measures adaptation).
+    procs.append(CameraNode(url, adaptive_quality=False))
     assert probe.wait_frames(20, 20), 'no stream over the veth link'
     full_rate_bytes = statistics.median(len(img[0]) for img in list(probe.images)) * 20
 
