@@ -1,5 +1,6 @@
 """The package installs with pip the way colcon lays it out (share/, ament index, scripts)."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -40,3 +41,15 @@ def test_modules_and_entry_points_are_in_the_wheel(wheel):
     entry = [n for n in wheel if n.endswith('entry_points.txt')]
     assert entry
     assert not any(n.startswith('test/') or n.startswith('bench/') for n in wheel)
+
+
+def test_package_files_are_installed_by_setup():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    tree = ast.parse(open(os.path.join(root, 'setup.py')).read())
+    names = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)
+             and isinstance(n.value, str)}
+    for entry in ('camera_node = esp32_drone_camera.camera_node:main',
+                  'emulator = esp32_drone_camera.emulator.__main__:main',
+                  'flash = esp32_drone_camera.flash:main'):
+        assert entry in names
+    assert os.path.isfile(os.path.join(root, 'resource', 'esp32_drone_camera'))

@@ -362,3 +362,10 @@ def test_stop_during_the_handshake_is_quick_and_not_a_fault(rec):
         link.stop(timeout=2)
         assert time.monotonic() - started < 0.3
     assert [s for s, _ in rec.states] == [ws_link.CONNECTING, ws_link.STOPPED]
+
+
+def test_backoff_grows_with_jitter_and_is_bounded():
+    assert ws_link.backoff_delay(0, 0.25, 5.0, rng=lambda: 1.0) == 0.25
+    assert ws_link.backoff_delay(3, 0.25, 5.0, rng=lambda: 1.0) == 2.0
+    assert ws_link.backoff_delay(50, 0.25, 5.0, rng=lambda: 1.0) == 5.0
+    assert ws_link.backoff_delay(50, 0.25, 5.0, rng=lambda: 0.0) == 2.5
