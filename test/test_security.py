@@ -12,7 +12,7 @@ import os
 import threading
 import time
 
-from esp32_drone_camera import commands as cmds
+from esp32_drone_camera import commands
 from esp32_drone_camera.protocol import MAX_SERIAL_LINE, MAX_TEXT_BYTES
 from netns import record
 import psutil
@@ -48,7 +48,7 @@ def test_token_is_required_for_every_command_but_not_for_ping_or_stream():
             async with connect(emu.url, compression=None, max_size=None) as ws:
                 welcome = json.loads(await ws.recv())
                 assert welcome['auth'] is True
-                for name in cmds.CATALOGUE:  # reset and stop included
+                for name in commands.CATALOGUE:  # reset and stop included
                     for token in (None, 'wrong', TOKEN[:-1], ''):
                         cmd = {'cmd': name, 'id': 'a'}
                         if name in VALID_ARG:
@@ -56,7 +56,7 @@ def test_token_is_required_for_every_command_but_not_for_ping_or_stream():
                         if token is not None:
                             cmd['token'] = token
                         reply = await exchange(ws, json.dumps(cmd))
-                        assert json.loads(reply)['error'] == cmds.UNAUTHORIZED, (cmd, reply)
+                        assert json.loads(reply)['error'] == commands.UNAUTHORIZED, (cmd, reply)
                         assert TOKEN not in reply
                 assert await exchange(ws, 'PING') == 'PONG'
                 assert json.loads(await exchange(ws, 'PING 42'))['echo'] == '42'
@@ -207,7 +207,7 @@ def test_oversized_inputs_are_refused_without_growth():
             async with connect(emu.url, compression=None, max_size=None) as ws:
                 long_json = json.dumps({'cmd': 'info', 'pad': 'x' * MAX_TEXT_BYTES})
                 reply = json.loads(await exchange(ws, long_json))
-                assert reply['error'] == cmds.BAD_REQUEST
+                assert reply['error'] == commands.BAD_REQUEST
                 await ws.send('y' * 600)  # not JSON: ignored
                 assert await exchange(ws, 'PING') == 'PONG'
                 rss0 = psutil.Process(emu.proc.pid).memory_info().rss
@@ -217,7 +217,7 @@ def test_oversized_inputs_are_refused_without_growth():
                 refused = 0
                 while (msg := await asyncio.wait_for(ws.recv(), 10)) != 'PONG':
                     if isinstance(msg, str) and '"reply"' in msg:
-                        refused += json.loads(msg)['error'] == cmds.BAD_REQUEST
+                        refused += json.loads(msg)['error'] == commands.BAD_REQUEST
                 assert refused == 300, refused
                 growth = psutil.Process(emu.proc.pid).memory_info().rss - rss0
                 assert growth < 4 << 20, f'emulator grew {growth >> 10} KiB'
