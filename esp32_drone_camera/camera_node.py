@@ -73,6 +73,17 @@ class LinkEvents:
         self.on_state, self.on_bad_message = on_state, on_bad_message
 
 
+def diagnostic_array(statuses, stamp) -> DiagnosticArray:
+    """Convert diagnostics.build's statuses to a diagnostic_msgs/DiagnosticArray."""
+    array = DiagnosticArray()
+    array.header.stamp = stamp
+    for st in statuses:
+        array.status.append(DiagnosticStatus(
+            level=bytes([st.level]), name=st.name, message=st.message,
+            hardware_id=st.hardware_id, values=[KeyValue(key=k, value=v) for k, v in st.values]))
+    return array
+
+
 class CameraNode(Node):
     """Publishes image_raw/compressed, camera_info and /diagnostics from the device."""
 
@@ -241,14 +252,8 @@ class CameraNode(Node):
         snapshot = diagnostics.Snapshot(**window, **self._report(now),
                                         **self.session.report(now), **self.stamper.report(),
                                         **self.camera_info.report())
-        array = DiagnosticArray()
-        array.header.stamp = self.get_clock().now().to_msg()
-        for st in diagnostics.build(snapshot):
-            array.status.append(DiagnosticStatus(
-                level=bytes([st.level]), name=st.name, message=st.message,
-                hardware_id=st.hardware_id,
-                values=[KeyValue(key=k, value=v) for k, v in st.values]))
-        self._diag_pub.publish(array)
+        self._diag_pub.publish(diagnostic_array(diagnostics.build(snapshot),
+                                                self.get_clock().now().to_msg()))
 
     # -- services and parameters ------------------------------------------------
     def _on_trigger(self, cmd: str, _request, response):

@@ -76,7 +76,7 @@ class FrameStamper:
     def new_connection(self, frame_size_index: Optional[int] = None) -> None:
         """Forget the sequence (a new connection may be a rebooted device)."""
         self._last_seq = None
-        if frame_size_index is not None:
+        if frame_size_index is not None and frame_size_index != self.frame_size_index:
             self.use_frame_size(frame_size_index)
 
     def report(self) -> dict:
