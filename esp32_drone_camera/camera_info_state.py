@@ -94,6 +94,6 @@ class CameraInfoState:
     def report(self) -> dict:
         """Return this part's fields of the diagnostics snapshot."""
         index = self.frame_size_index
-        in_table = index is not None and 0 <= index < len(FRAME_SIZES)
-        return {'frame_size': FRAME_SIZES[index][0] if in_table else '',
-                'calibration_note': self.note}
+        name = FRAME_SIZES[index][0] if index is not None and 0 <= index < len(FRAME_SIZES) \
+            else ''
+        return {'frame_size': name, 'calibration_note': self.note}

@@ -16,7 +16,7 @@ supersedes the task in progress; every log line a peer can repeat is throttled.
 import os
 import threading
 import time
-from typing import Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Protocol, Tuple
 
 from . import params
 from .clock_sync import ClockSync, Sample
@@ -34,6 +34,28 @@ DEVICE_LINES_PER_S = 20.0  # device console lines logged, on average (bursts of 
 _LOG_LEVEL = {'error': 'error', 'warn': 'warning', 'debug': 'debug', 'info': 'info'}
 _LINK_DOWN = (LinkState.DEVICE_FULL, LinkState.STALLED, LinkState.DISCONNECTED)
 _STOPPING = {'start': False, 'stop': True}  # commands that start or stop the stream
+
+
+class CommandLink(Protocol):
+    """What the session uses of the WebSocket link (ws_link.WebSocketLink)."""
+
+    connected: bool
+    state: str
+    connects: int
+    stalls: int
+
+    def send_text(self, text: str) -> bool:
+        """Send one text message; False when not connected."""
+
+
+class CommandSerial(Protocol):
+    """What the session uses of the serial console (serial_link.SerialLink)."""
+
+    is_open: bool
+    state: str
+
+    def write_line(self, text: str) -> bool:
+        """Send one line; False when the port is not open."""
 
 
 def load_token(path: str) -> str:
@@ -138,7 +160,7 @@ class SettingsWorker:
                 generation = self._generation
                 self._running = True
             try:
-                self._run(task, lambda: self._closed or self._generation != generation)
+                self._run(task or {}, lambda: self._closed or self._generation != generation)
             except Exception as exc:  # noqa: BLE001 - a bad task must not end the worker
                 self._on_error(exc)
             finally:
@@ -167,8 +189,8 @@ class DeviceSession:
         self.now_ns = now_ns
         self.on_welcome = on_welcome
         self.monotonic = monotonic
-        self.link = None  # a WebSocketLink, set by attach()
-        self.serial = None  # a SerialLink, or None without serial_port
+        self.link: Optional[CommandLink] = None  # set by attach()
+        self.serial: Optional[CommandSerial] = None  # None without serial_port
         self.commands = CommandClient(self.choose_transport, token)
         self.clock = ClockSync()
         self.protocol: Optional[int] = None
@@ -193,7 +215,7 @@ class DeviceSession:
             MessageKind.WELCOME: self._on_welcome, MessageKind.INVALID: self._on_invalid,
             MessageKind.UNKNOWN: self._on_unknown}
 
-    def attach(self, link, serial=None) -> None:
+    def attach(self, link: CommandLink, serial: Optional[CommandSerial] = None) -> None:
         """Give the session its links (they are built with its callbacks, so after it)."""
         self.link, self.serial = link, serial
 
@@ -269,7 +291,7 @@ class DeviceSession:
         self.firmware = str(fields.get('firmware', '2.1 (README)'))
         self.clock.reset()  # a new connection may be a rebooted device with a new clock
         self._v1_rtt_ns = None
-        size = FRAME_SIZE_BY_NAME.get(fields.get('frame_size'))
+        size = FRAME_SIZE_BY_NAME.get(fields.get('frame_size', ''))
         self.on_welcome(None if size is None else size[0])
         if self.protocol >= 2 and self.settings.apply_on_connect:
             self.worker.submit(fields)
@@ -321,7 +343,7 @@ class DeviceSession:
         """Route a console line: a reply to its command, a log line to the log."""
         parsed = parse_serial_line(line)
         if parsed.kind is SerialKind.REPLY:
-            self.commands.on_reply(parsed.reply)
+            self.commands.on_reply(parsed.reply or {})
             return
         if parsed.kind is SerialKind.LOG and parsed.low_memory is not None:
             self.low_memory = parsed.low_memory
@@ -347,25 +369,25 @@ class DeviceSession:
             log(f'serial {state}: {detail}')
 
     # -- commands (service and worker threads) --------------------------------------
-    def choose_transport(self) -> Tuple[Optional[str], object]:
+    def choose_transport(self) -> Tuple[Optional[str], Any]:
         """Return (transport name, send function) for a command, or (None, why not)."""
         link, serial = self.link, self.serial
-        ws_up = link is not None and link.connected
-        serial_up = serial is not None and serial.is_open
+        ws_send = link.send_text if link is not None and link.connected else None
+        serial_send = serial.write_line if serial is not None and serial.is_open else None
         mode = self.settings.command_transport
         if mode == WEBSOCKET:
-            return (WEBSOCKET, link.send_text) if ws_up else (None, 'WebSocket not connected')
+            return (WEBSOCKET, ws_send) if ws_send else (None, 'WebSocket not connected')
         if mode == SERIAL:
             if serial is None:
                 return None, 'serial transport selected but serial_port is empty'
-            return (SERIAL, serial.write_line) if serial_up else (
+            return (SERIAL, serial_send) if serial_send else (
                 None, f'serial port not open: {self.serial_detail}')
-        if ws_up and self.protocol != 1:
-            return WEBSOCKET, link.send_text
-        if serial_up:  # a v1 device confirms nothing over WebSocket: serial first
-            return SERIAL, serial.write_line
-        if ws_up:  # a v1 device: it will not confirm, and the reply says so
-            return WEBSOCKET, link.send_text
+        if ws_send and self.protocol != 1:
+            return WEBSOCKET, ws_send
+        if serial_send:  # a v1 device confirms nothing over WebSocket: serial first
+            return SERIAL, serial_send
+        if ws_send:  # a v1 device and no serial: it will not confirm, and the reply says so
+            return WEBSOCKET, ws_send
         return None, 'no transport: WebSocket not connected and no serial port open'
 
     def call(self, cmd: str, arg=None) -> Reply:
