@@ -9,12 +9,12 @@ connects. Its callers are the link threads (``on_text``, ``on_link_state``,
 service threads (``call``, ``set_device_params``).
 
 A peer can send anything any number of times, so nothing here does unbounded work
-per message: settings are applied by ONE worker thread, where a newer welcome
-supersedes the task in progress; every log line a peer can repeat is throttled.
+per message: settings are applied by ONE worker thread (settings_worker.py), where a
+newer welcome supersedes the task in progress; every log line a peer can repeat is
+throttled (log_limits.py).
 """
 
 import os
-import threading
 import time
 from typing import Any, Callable, Dict, Optional, Protocol, Tuple
 
@@ -23,14 +23,13 @@ from .clock_sync import ClockSync, Sample
 from .command_client import CANCELLED, CommandClient, Reply
 from .commands import SERIAL, WEBSOCKET
 from .link_state import LinkState, SerialState
+from .log_limits import DEVICE_LINES_PER_S, LineBudget, Throttle
 from .protocol import (format_ping, FRAME_SIZE_BY_NAME, Message, MessageKind,
                        parse_serial_line, parse_text, SerialKind)
 from .settings import Settings
-from .threads import named_thread
+from .settings_worker import SettingsWorker
 
 MAX_TEXT_CHARS = 16384  # device text messages are < 1 KB; longer ones are not parsed
-LOG_REPEAT_S = 5.0  # a repeatable log line shows at most once per this, per kind
-DEVICE_LINES_PER_S = 20.0  # device console lines logged, on average (bursts of 50)
 _LOG_LEVEL = {'error': 'error', 'warn': 'warning', 'debug': 'debug', 'info': 'info'}
 _LINK_DOWN = (LinkState.DEVICE_FULL, LinkState.STALLED, LinkState.DISCONNECTED)
 _STOPPING = {'start': False, 'stop': True}  # commands that start or stop the stream
@@ -67,113 +66,6 @@ def load_token(path: str) -> str:
         except OSError as exc:
             raise ValueError(f'cannot read command_token_file: {exc.strerror}') from exc
     return os.environ.get('CAM_TOKEN', '')
-
-
-class Throttle:
-    """Lets a message of one key through at most once per ``period`` seconds."""
-
-    def __init__(self, period: float = LOG_REPEAT_S, clock: Callable[[], float] = time.monotonic):
-        self.period = period
-        self._clock = clock
-        self._last: Dict[object, float] = {}  # keys come from fixed sets, never from a peer
-
-    def allow(self, key: object) -> bool:
-        """Tell whether a message of ``key`` may be logged now."""
-        now = self._clock()
-        last = self._last.get(key)
-        if last is not None and now - last < self.period:
-            return False
-        self._last[key] = now
-        return True
-
-
-class LineBudget:
-    """A token bucket: ``burst`` lines at once, ``rate`` a second on average."""
-
-    def __init__(self, rate: float = DEVICE_LINES_PER_S, burst: int = 50,
-                 clock: Callable[[], float] = time.monotonic):
-        self.rate, self.burst = rate, burst
-        self._clock = clock
-        self._tokens = float(burst)
-        self._at = clock()
-        self.suppressed = 0  # since the last line let through
-
-    def take(self) -> Optional[int]:
-        """None: drop this line. Else the count of lines dropped before it (then reset)."""
-        now = self._clock()
-        self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
-        self._at = now
-        if self._tokens < 1.0:
-            self.suppressed += 1
-            return None
-        self._tokens -= 1.0
-        dropped, self.suppressed = self.suppressed, 0
-        return dropped
-
-
-class SettingsWorker:
-    """
-    One thread that runs one settings task at a time; a newer task supersedes the rest.
-
-    ``run(task, superseded)`` should check ``superseded()`` between steps. A task
-    submitted while another runs replaces any task still waiting, so a peer that
-    sends welcomes in a loop gets no thread and no backlog per welcome.
-    """
-
-    def __init__(self, run: Callable[[dict, Callable[[], bool]], None],
-                 on_error: Callable[[Exception], None], name: str = 'device_settings'):
-        self._run = run
-        self._on_error = on_error
-        self._name = name
-        self._cond = threading.Condition()
-        self._pending: Optional[dict] = None
-        self._generation = 0
-        self._closed = False
-        self._thread: Optional[threading.Thread] = None
-        self._running = False
-
-    def submit(self, task: dict) -> None:
-        """Run ``task`` next (starting the thread on first use); drop any still waiting."""
-        with self._cond:
-            if self._closed:
-                return
-            self._pending = task
-            self._generation += 1
-            if self._thread is None:
-                self._thread = named_thread(self._loop, self._name)
-                self._thread.start()
-            self._cond.notify()
-
-    @property
-    def busy(self) -> bool:
-        """Tell whether a task waits or runs (for tests and diagnostics)."""
-        return self._pending is not None or self._running
-
-    def _loop(self) -> None:
-        while True:
-            with self._cond:
-                while self._pending is None and not self._closed:
-                    self._cond.wait()
-                if self._closed:
-                    return
-                task, self._pending = self._pending, None
-                generation = self._generation
-                self._running = True
-            try:
-                self._run(task or {}, lambda: self._closed or self._generation != generation)
-            except Exception as exc:  # noqa: BLE001 - a bad task must not end the worker
-                self._on_error(exc)
-            finally:
-                self._running = False
-
-    def close(self, timeout: float = 1.0) -> None:
-        """Drop the waiting task and end the thread (the running task must return)."""
-        with self._cond:
-            self._closed = True
-            self._pending = None
-            self._cond.notify()
-        if self._thread is not None:
-            self._thread.join(timeout)
 
 
 class DeviceSession:
