@@ -63,3 +63,13 @@ def test_frequency_window():
     for i in range(10):
         rate, events, span = w.tick(i * 20, float(i))
     assert rate == pytest.approx(20.0) and events == 100 and span == 5.0
+
+
+def test_stream_window_advances_only_when_ticked():
+    w = diagnostics.StreamWindow(5)
+    assert w.advance(0, 0, 0.0)['rate_events'] == 0
+    for i in range(1, 6):
+        fields = w.advance(20 * i, 3 * i, float(i))
+    assert fields == {'rate': 20.0, 'rate_events': 100, 'rate_window_s': 5.0,
+                      'rejected_in_window': 3}
+    assert w.advance(120, 15, 6.0)['rejected_in_window'] == 0
