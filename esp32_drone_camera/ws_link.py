@@ -28,16 +28,6 @@ from .ws_connection import Connection, SessionEnded, USER_AGENT
 __all__ = ['LinkCallbacks', 'WebSocketLink', 'backoff_delay', 'classify_failure', 'Failure',
            'Retry', 'Stalled', 'USER_AGENT']
 
-# Temporary aliases: camera_node.py and diagnostics.py (and test_core_units.py,
-# ws_link_check.py) still name the states through this module. Remove them once those
-# files import link_state.LinkState.
-CONNECTING = LinkState.CONNECTING
-CONNECTED = LinkState.CONNECTED
-DISCONNECTED = LinkState.DISCONNECTED
-DEVICE_FULL = LinkState.DEVICE_FULL
-STALLED = LinkState.STALLED
-STOPPED = LinkState.STOPPED
-
 
 class LinkCallbacks:
     """What the link reports; called in the link's thread, so keep them short."""
