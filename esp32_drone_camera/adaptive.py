@@ -130,16 +130,25 @@ class QualityController:
         return 'unknown' if self.link_bps is None else f'{self.link_bps / 1e6:.1f} Mbit/s'
 
     # -- configuration (parameter callbacks) -------------------------------------
+    def clamped(self, ceiling: Level) -> Level:
+        """Return the level a new ``ceiling`` would put the device at (no bigger than now)."""
+        with self._lock:
+            return self._clamp(build_ladder(ceiling, self.frame_sizes))[1]
+
+    def _clamp(self, ladder: List[Level]) -> Tuple[int, Level]:
+        index = self.model.fitting(ladder, self.model.expected(self.level))
+        index = 0 if index is None else index
+        return index, ladder[index]
+
     def set_ceiling(self, ceiling: Level, now: float) -> Optional[Level]:
         """Take a new ceiling; return the level to request when it changes the current one."""
         with self._lock:
             if ceiling == self._ladder[0]:
                 return None
             current = self.level
-            budget = self.model.expected(current)
-            self._ladder = build_ladder(ceiling, self.frame_sizes)
-            index = self.model.fitting(self._ladder, budget)
-            self._index = 0 if index is None else index
+            ladder = build_ladder(ceiling, self.frame_sizes)
+            self._index = self._clamp(ladder)[0]  # judged against the old ladder's level
+            self._ladder = ladder
             self._restart(now)
             return self._changed_from(current)
 

@@ -73,11 +73,36 @@ class AdaptiveStreaming:
 
     # -- the node's calls ------------------------------------------------------------
     def device_changes(self, changes: dict) -> dict:
-        """Return the parameter ``changes`` the node should send the device as they are."""
+        """
+        Return the device parameters to send for the parameter ``changes``.
+
+        Off: the changes as they are (today's behaviour). On: ``jpeg_quality`` and
+        ``frame_size`` are the ceiling; what reaches the device is only what the new
+        ceiling forces on the level in use (clamped down, never raised), so that the
+        parameter is still confirmed by the device when it changes the stream.
+        """
         enabled = changes.get('adaptive_quality', self.controller.enabled)
         if not enabled:
             return changes
-        return {k: v for k, v in changes.items() if k not in CEILING_PARAMS}
+        out = {k: v for k, v in changes.items() if k not in CEILING_PARAMS}
+        if not any(name in changes for name in CEILING_PARAMS):
+            return out
+        s = self.settings
+        target = self.controller.clamped(Level(changes.get('frame_size', s.frame_size),
+                                               changes.get('jpeg_quality', s.jpeg_quality)))
+        device = self._device
+        sized = {}
+        if target.frame_size != device.frame_size:
+            sized['frame_size'] = target.frame_size
+        if target.quality != device.quality:
+            sized['jpeg_quality'] = target.quality
+        if target.frame_size != device.frame_size and not self._shrinks(device, target):
+            sized = dict(reversed(list(sized.items())))  # quality first when growing
+        return {**sized, **out}
+
+    @staticmethod
+    def _shrinks(device: Level, target: Level) -> bool:
+        return FRAME_SIZE_BY_NAME[target.frame_size][0] < FRAME_SIZE_BY_NAME[device.frame_size][0]
 
     def new_connection(self) -> None:
         """Start again from the ceiling: a new connection gets it from apply-on-connect."""
@@ -96,9 +121,10 @@ class AdaptiveStreaming:
             self._pending = level
 
     def _on_ceiling(self, settings) -> None:
+        # Called once the device confirmed what device_changes asked for: the level.
         level = self.controller.set_ceiling(self.ceiling_of(settings), self.monotonic())
         if level is not None and self.controller.enabled:
-            self._pending = level
+            self._device = level
 
     def _on_target_fps(self, settings) -> None:
         self.controller.target_fps = float(settings.target_fps)
@@ -128,9 +154,7 @@ class AdaptiveStreaming:
             steps.append(('quality', level.quality))
         if level.frame_size != device.frame_size:
             size = ('framesize', level.frame_size)
-            shrinking = FRAME_SIZE_BY_NAME[level.frame_size][0] < \
-                FRAME_SIZE_BY_NAME[device.frame_size][0]
-            steps.insert(0, size) if shrinking else steps.append(size)
+            steps.insert(0, size) if self._shrinks(device, level) else steps.append(size)
         for cmd, arg in steps:
             reply = self.session.call(cmd, arg)
             if reply.ok:

@@ -89,12 +89,25 @@ def test_overload_sends_framesize_before_quality_when_shrinking():
     assert dict(status.values)['Ceiling'] == 'VGA q12'
 
 
-def test_ceiling_params_are_not_sent_while_adaptive_and_off_restores_them():
+def test_ceiling_params_reach_the_device_only_as_far_as_they_clamp_it():
     adaptive, settings, session, clock = make()
-    changes = {'jpeg_quality': 20, 'target_fps': 15}
-    assert adaptive.device_changes(changes) == {'target_fps': 15}
+    # At the ceiling: a worse ceiling is the new level, sent (and confirmed) at once.
+    assert adaptive.device_changes({'jpeg_quality': 20, 'target_fps': 15}) == \
+        {'jpeg_quality': 20, 'target_fps': 15}
+    assert adaptive.device_changes({'frame_size': 'QQVGA', 'jpeg_quality': 30}) == \
+        {'frame_size': 'QQVGA', 'jpeg_quality': 30}  # frame size first: shrinking
+    stream(adaptive, session, clock, 1.0)
+    adapted = session.device
+    assert adapted.frame_size == 'QVGA'
+    # Adapted below it: a better ceiling changes nothing now (probes will climb).
+    assert adaptive.device_changes({'jpeg_quality': 10}) == {}
+    # Off: the parameters as they are, today's behaviour.
     assert adaptive.device_changes({'adaptive_quality': False, 'jpeg_quality': 20}) == \
         {'adaptive_quality': False, 'jpeg_quality': 20}
+
+
+def test_switching_off_restores_the_configured_values():
+    adaptive, settings, session, clock = make()
     stream(adaptive, session, clock, 1.0)
     assert session.device.frame_size == 'QVGA'
     session.sent.clear()
@@ -105,12 +118,17 @@ def test_ceiling_params_are_not_sent_while_adaptive_and_off_restores_them():
     assert adaptive.status('n', 'hw').message.startswith('off')
 
 
-def test_lower_ceiling_clamps_the_device():
+def test_lower_ceiling_is_taken_as_the_device_level():
     adaptive, settings, session, clock = make()
+    changes = adaptive.device_changes({'frame_size': 'QQVGA', 'jpeg_quality': 30})
+    for name, value in changes.items():  # what the node's session does with them
+        session.call({'frame_size': 'framesize', 'jpeg_quality': 'quality'}[name], value)
     settings.update({'frame_size': 'QQVGA', 'jpeg_quality': 30})
-    adaptive._tick()
-    assert ('framesize', 'QQVGA') in session.sent and ('quality', 30) in session.sent
+    sent = len(session.sent)
+    stream(adaptive, session, clock, 2.0, fps=20, skip_per_s=0, nbytes=2000)
+    assert len(session.sent) == sent  # nothing sent twice
     assert adaptive.controller.ceiling == Level('QQVGA', 30)
+    assert adaptive.status('n', 'hw').message == 'at ceiling'
 
 
 def test_device_refusing_framesize_adapts_quality_only():
