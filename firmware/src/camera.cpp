@@ -6,7 +6,7 @@
 #include "board_pins.h"
 #include "config.h"
 #include "console.h"
-#include "frame_sizes.h"
+#include "camera_core/frame_sizes.h"
 
 namespace cam {
 

@@ -3,7 +3,7 @@
 // Arduino core. Called by the command processor with the core lock held.
 #pragma once
 
-#include "device_control.h"
+#include "camera_core/device_control.h"
 
 namespace cam {
 

@@ -4,7 +4,7 @@
 
 #include "app.h"
 #include "console.h"
-#include "serial_line.h"
+#include "camera_core/serial_line.h"
 
 namespace cam {
 

@@ -9,7 +9,7 @@
 #include "camera.h"
 #include "config.h"
 #include "console.h"
-#include "frame_metadata.h"
+#include "camera_core/frame_metadata.h"
 #include "web_server.h"
 
 namespace cam {

@@ -15,6 +15,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 FIRMWARE=$(cd "$HERE/../.." && pwd)
 REPO=$(cd "$FIRMWARE/.." && pwd)
 CORE="$FIRMWARE/lib/camera_core/src"
+CORE_INCLUDE="$FIRMWARE/lib/camera_core/include"
+VERSION=$(head -n1 "$FIRMWARE/VERSION")  # the firmware version's one source
 OUT=${FUZZ_BUILD_DIR:-$REPO/build/firmware-fuzz}
 CXX=${FUZZ_CXX:-clang++}
 
@@ -24,7 +26,7 @@ python3 "$HERE/seeds.py" "$REPO/test/vectors" "$OUT/seeds"
 for harness in fuzz_json_reader fuzz_commands fuzz_stream_hub; do
   echo "== $harness: build"
   "$CXX" -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-    -I"$CORE" "$CORE"/*.cpp "$HERE/$harness.cpp" -o "$OUT/$harness"
+    -I"$CORE_INCLUDE" -DCAMCORE_FIRMWARE_VERSION="\"$VERSION\"" "$CORE"/*.cpp "$HERE/$harness.cpp" -o "$OUT/$harness"
   mkdir -p "$OUT/corpus/$harness"
   echo "== $harness: run ${DURATION}s"
   "$OUT/$harness" -max_total_time="$DURATION" -max_len=1024 -timeout=5 -print_final_stats=1 \

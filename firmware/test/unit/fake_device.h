@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "device_control.h"
+#include "camera_core/device_control.h"
 
 namespace camcore_test {
 

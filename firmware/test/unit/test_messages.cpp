@@ -5,10 +5,10 @@
 
 #include <string>
 
-#include "command_processor.h"
+#include "camera_core/command_processor.h"
 #include "fake_device.h"
-#include "messages.h"
-#include "ping.h"
+#include "camera_core/messages.h"
+#include "camera_core/ping.h"
 #include "vectors.h"
 
 using nlohmann::json;

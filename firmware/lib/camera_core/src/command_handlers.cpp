@@ -3,10 +3,10 @@
 // console). Parsing, authorisation and argument checks happen before, in
 // command_processor.cpp.
 #include "command_internal.h"
-#include "command_processor.h"
-#include "frame_sizes.h"
-#include "limits.h"
-#include "messages.h"
+#include "camera_core/command_processor.h"
+#include "camera_core/frame_sizes.h"
+#include "camera_core/protocol_limits.h"
+#include "camera_core/messages.h"
 
 namespace camcore {
 

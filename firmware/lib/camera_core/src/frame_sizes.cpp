@@ -1,4 +1,4 @@
-#include "frame_sizes.h"
+#include "camera_core/frame_sizes.h"
 
 #include <cstring>
 

@@ -1,4 +1,4 @@
-#include "stream_stats.h"
+#include "camera_core/stream_stats.h"
 
 namespace camcore {
 

@@ -4,10 +4,10 @@
 
 #include <cstdint>
 
-#include "client_table.h"
-#include "frame_pacer.h"
-#include "frame_sizes.h"
-#include "stream_stats.h"
+#include "camera_core/client_table.h"
+#include "camera_core/frame_pacer.h"
+#include "camera_core/frame_sizes.h"
+#include "camera_core/stream_stats.h"
 
 namespace camcore {
 
