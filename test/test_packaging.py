@@ -27,6 +27,7 @@ def wheel(tmp_path_factory):
     'share/esp32_drone_camera/config/camera.yaml',
     'share/esp32_drone_camera/config/ov2640_vga.yaml',
     'share/esp32_drone_camera/firmware/platformio.ini',
+    'share/esp32_drone_camera/firmware/VERSION',
     'share/esp32_drone_camera/firmware/web/index.html',
     'share/esp32_drone_camera/docs/protocol.md',
 ])
