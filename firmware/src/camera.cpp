@@ -4,9 +4,9 @@
 #include <freertos/semphr.h>
 
 #include "board_pins.h"
+#include "camera_core/frame_sizes.h"
 #include "config.h"
 #include "console.h"
-#include "camera_core/frame_sizes.h"
 
 namespace cam {
 

@@ -7,9 +7,9 @@
 
 #include "app.h"
 #include "camera.h"
+#include "camera_core/frame_metadata.h"
 #include "config.h"
 #include "console.h"
-#include "camera_core/frame_metadata.h"
 #include "web_server.h"
 
 namespace cam {

@@ -9,13 +9,13 @@
 #include <strings.h>
 
 #include "app.h"
+#include "camera_core/messages.h"
+#include "camera_core/protocol_limits.h"
+#include "camera_core/send_tracker.h"
+#include "camera_core/stream_hub.h"
 #include "config.h"
 #include "console.h"
 #include "device_glue.h"
-#include "camera_core/protocol_limits.h"
-#include "camera_core/messages.h"
-#include "camera_core/send_tracker.h"
-#include "camera_core/stream_hub.h"
 
 // The page, embedded by PlatformIO (board_build.embed_txtfiles = web/index.html,
 // which appends a NUL).

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "camera_core/command_processor.h"
-#include "fake_device.h"
 #include "camera_core/messages.h"
 #include "camera_core/ping.h"
+#include "fake_device.h"
 #include "vectors.h"
 
 using nlohmann::json;

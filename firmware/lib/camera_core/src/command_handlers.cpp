@@ -2,11 +2,11 @@
 // writes its result (JSON for the reply, text for a person on the serial
 // console). Parsing, authorisation and argument checks happen before, in
 // command_processor.cpp.
-#include "command_internal.h"
 #include "camera_core/command_processor.h"
 #include "camera_core/frame_sizes.h"
-#include "camera_core/protocol_limits.h"
 #include "camera_core/messages.h"
+#include "camera_core/protocol_limits.h"
+#include "command_internal.h"
 
 namespace camcore {
 

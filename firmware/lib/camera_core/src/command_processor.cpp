@@ -6,8 +6,8 @@
 #include <cstring>
 
 #include "camera_core/frame_sizes.h"
-#include "camera_core/protocol_limits.h"
 #include "camera_core/ping.h"
+#include "camera_core/protocol_limits.h"
 #include "camera_core/token.h"
 #include "camera_core/utf8.h"
 
