@@ -4,6 +4,7 @@
 #include <freertos/semphr.h>
 
 #include "board_pins.h"
+#include "camera_core/frame_metadata.h"
 #include "camera_core/frame_sizes.h"
 #include "config.h"
 #include "console.h"
@@ -17,6 +18,10 @@ constexpr framesize_t kDriverSizes[camcore::kFrameSizeCount] = {
     FRAMESIZE_QQVGA, FRAMESIZE_QCIF, FRAMESIZE_HQVGA, FRAMESIZE_QVGA,
     FRAMESIZE_CIF,   FRAMESIZE_VGA,  FRAMESIZE_SVGA,  FRAMESIZE_XGA,
 };
+
+static_assert(camcore::kLargestJpegBufferBytes + camcore::kMetaSegmentBytes <=
+                  kFrameSlotBytes,
+              "a frame slot holds the largest JPEG the driver can deliver, plus the APP4 segment");
 
 // Guards init/deinit against sensor writes from other tasks.
 SemaphoreHandle_t g_lock = nullptr;
@@ -50,10 +55,11 @@ camera_config_t make_config() {
   c.ledc_timer = LEDC_TIMER_0;
   c.ledc_channel = LEDC_CHANNEL_0;
   c.pixel_format = PIXFORMAT_JPEG;
-  // The driver sizes its JPEG buffers for the frame size given here, so
-  // start at the largest size a command may select, then switch down:
-  // `framesize XGA` later can never overflow a buffer sized for VGA.
-  c.frame_size = FRAMESIZE_XGA;
+  // The driver sizes its JPEG buffers for the frame size given here
+  // (width * height / 5), so start at the largest size a command may select,
+  // then switch down: `framesize XGA` later can never overflow a buffer
+  // sized for VGA (camcore::kLargestFrameSize).
+  c.frame_size = kDriverSizes[camcore::kLargestFrameSize];
   c.jpeg_quality = 12;
   c.fb_count = 2;
   c.fb_location = CAMERA_FB_IN_PSRAM;

@@ -1,6 +1,7 @@
 #include "device_glue.h"
 
 #include <Arduino.h>
+#include <sys/time.h>
 
 #include "app.h"
 #include "camera.h"
@@ -10,6 +11,15 @@
 namespace cam {
 
 uint64_t EspDevice::now_us() { return cam::now_us(); }
+
+// esp32-camera 2.0.x stamps camera_fb_t::timestamp with gettimeofday() when a
+// frame starts; without SNTP (the camera is its own access point) that
+// clock counts from boot, like esp_timer.
+uint64_t EspDevice::frame_clock_us() {
+  timeval tv = {};
+  gettimeofday(&tv, nullptr);
+  return static_cast<uint64_t>(tv.tv_sec) * 1000000ull + static_cast<uint64_t>(tv.tv_usec);
+}
 
 bool EspDevice::apply_quality(int quality) { return camera_set_quality(quality); }
 

@@ -10,6 +10,7 @@ namespace cam {
 class EspDevice : public camcore::DeviceControl {
  public:
   uint64_t now_us() override;
+  uint64_t frame_clock_us() override;
   bool apply_quality(int quality) override;
   bool apply_frame_size(uint8_t index) override;
   void request_reset() override;

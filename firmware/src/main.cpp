@@ -59,7 +59,7 @@ void print_report() {
 void tick(uint32_t now_ms) {
   const uint64_t now = cam::now_us();
   bool verbose;
-  uint32_t frames, fps_tenths, skipped, errors;
+  uint32_t frames, fps_tenths, skipped, errors, settling;
   {
     cam::CoreLock lock;
     camcore::CameraState& s = cam::app().state;
@@ -69,13 +69,14 @@ void tick(uint32_t now_ms) {
     fps_tenths = s.stats.fps_tenths();
     skipped = s.clients.frames_skipped();
     errors = s.stats.capture_errors();
+    settling = s.stats.settling();
   }
   cam::web_send_status(now);
   if (verbose) {  // `verbose on`: one detail line a second
-    cam::log_line("DEBUG", "frames %lu, fps %lu.%lu, skipped %lu, capture errors %lu",
+    cam::log_line("DEBUG", "frames %lu, fps %lu.%lu, skipped %lu, capture errors %lu, settling %lu",
                   static_cast<unsigned long>(frames), static_cast<unsigned long>(fps_tenths / 10),
                   static_cast<unsigned long>(fps_tenths % 10), static_cast<unsigned long>(skipped),
-                  static_cast<unsigned long>(errors));
+                  static_cast<unsigned long>(errors), static_cast<unsigned long>(settling));
   }
   const uint32_t heap = ESP.getFreeHeap();
   bool warn;

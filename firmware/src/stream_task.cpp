@@ -8,6 +8,7 @@
 #include "app.h"
 #include "camera.h"
 #include "camera_core/frame_metadata.h"
+#include "camera_core/frame_source.h"
 #include "config.h"
 #include "console.h"
 #include "web_server.h"
@@ -36,7 +37,19 @@ void reinit_camera(bool close_clients) {
     quality = app().state.settings.quality;
   }
   log_line("Camera", "Re-initialising the camera");
-  if (camera_reinit(frame_size, quality)) log_line("SUCCESS", "Camera re-initialised");
+  const bool ok = camera_reinit(frame_size, quality);
+  {
+    CoreLock lock;  // the driver's frames from before are gone
+    app().state.timeline.reset(camcore::FrameSettings{frame_size, static_cast<uint8_t>(quality)});
+  }
+  if (ok) log_line("SUCCESS", "Camera re-initialised");
+}
+
+// When the driver started filling this frame buffer, on the frame clock
+// (EspDevice::frame_clock_us): esp32-camera stamps it at the frame's VSYNC.
+uint64_t frame_start_us(const camera_fb_t* fb) {
+  return static_cast<uint64_t>(fb->timestamp.tv_sec) * 1000000ull +
+         static_cast<uint64_t>(fb->timestamp.tv_usec);
 }
 
 // One pass: wait until a frame is due, grab it, copy it with metadata into a
@@ -87,9 +100,14 @@ void stream_once(int* failures) {
   {
     CoreLock lock;
     camcore::CameraState& s = app().state;
+    // The frame's own settings (a change may have come while it was
+    // exposed): a settling frame is skipped and the next one grabbed at once.
+    if (camcore::describe_frame(s, fb->buf, fb->len, frame_start_us(fb), capture_us, &meta) !=
+        camcore::Attribution::Ok) {
+      camera_release(fb);
+      return;
+    }
     s.pacer.on_frame(capture_us);
-    s.stats.on_frame(fb->len);
-    meta = {s.settings.frame_size, s.settings.quality, s.stats.next_sequence(), capture_us};
     if (s.clients.count() > 0) {
       slot = app().pool.acquire();
       if (slot < 0) s.stats.on_dropped(static_cast<uint32_t>(s.clients.count()));

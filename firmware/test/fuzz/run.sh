@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses of the firmware core (JSON reader, command
-# path, viewer fan-out) and runs each one.
+# path, viewer fan-out, JPEG header and frame attribution) and runs each one.
 #
 #   firmware/test/fuzz/run.sh [SECONDS]     (default 10 s per harness)
 #
@@ -23,7 +23,7 @@ CXX=${FUZZ_CXX:-clang++}
 mkdir -p "$OUT"
 python3 "$HERE/seeds.py" "$REPO/test/vectors" "$OUT/seeds"
 
-for harness in fuzz_json_reader fuzz_commands fuzz_stream_hub; do
+for harness in fuzz_json_reader fuzz_commands fuzz_stream_hub fuzz_jpeg_header; do
   echo "== $harness: build"
   "$CXX" -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
     -I"$CORE_INCLUDE" -DCAMCORE_FIRMWARE_VERSION="\"$VERSION\"" "$CORE"/*.cpp "$HERE/$harness.cpp" -o "$OUT/$harness"

@@ -24,4 +24,11 @@ int frame_size_index(const char* name, size_t len) {
   return -1;
 }
 
+int frame_size_index_of(uint16_t width, uint16_t height) {
+  for (size_t i = 0; i < kFrameSizeCount; ++i) {
+    if (kTable[i].width == width && kTable[i].height == height) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 }  // namespace camcore
