@@ -18,7 +18,9 @@ SETTINGS = {
 
 with open(os.path.join(env.subst("$PROJECT_DIR"), "VERSION")) as f:  # noqa: F821
     VERSION = f.readline().strip()
-# CPPDEFINES of the project environment reach lib/camera_core's build as well.
+# A PRE script's flags on the global environment reach the project sources and
+# every library build (lib/camera_core) too: PlatformIO docs, "Construction
+# Environments".
 env.Append(CPPDEFINES=[("CAMCORE_FIRMWARE_VERSION", env.StringifyMacro(VERSION))])  # noqa: F821
 
 for macro, variables in SETTINGS.items():
