@@ -2,6 +2,7 @@
 
 #include <freertos/FreeRTOS.h>
 #include <freertos/semphr.h>
+#include <sys/time.h>
 
 #include "board_pins.h"
 #include "camera_core/frame_metadata.h"
@@ -105,6 +106,12 @@ bool camera_reinit(uint8_t frame_size_index, int quality) {
 camera_fb_t* camera_grab() { return g_ready ? esp_camera_fb_get() : nullptr; }
 
 void camera_release(camera_fb_t* fb) { esp_camera_fb_return(fb); }
+
+uint64_t camera_frame_clock_us() {
+  timeval tv = {};
+  gettimeofday(&tv, nullptr);
+  return static_cast<uint64_t>(tv.tv_sec) * 1000000ull + static_cast<uint64_t>(tv.tv_usec);
+}
 
 bool camera_set_quality(int quality) {
   CameraLock lock;

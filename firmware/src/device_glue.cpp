@@ -1,7 +1,6 @@
 #include "device_glue.h"
 
 #include <Arduino.h>
-#include <sys/time.h>
 
 #include "app.h"
 #include "camera.h"
@@ -12,14 +11,7 @@ namespace cam {
 
 uint64_t EspDevice::now_us() { return cam::now_us(); }
 
-// esp32-camera 2.0.x stamps camera_fb_t::timestamp with gettimeofday() when a
-// frame starts; without SNTP (the camera is its own access point) that
-// clock counts from boot, like esp_timer.
-uint64_t EspDevice::frame_clock_us() {
-  timeval tv = {};
-  gettimeofday(&tv, nullptr);
-  return static_cast<uint64_t>(tv.tv_sec) * 1000000ull + static_cast<uint64_t>(tv.tv_usec);
-}
+uint64_t EspDevice::frame_clock_us() { return camera_frame_clock_us(); }
 
 bool EspDevice::apply_quality(int quality) { return camera_set_quality(quality); }
 

@@ -40,13 +40,25 @@ void reinit_camera(bool close_clients) {
   const bool ok = camera_reinit(frame_size, quality);
   {
     CoreLock lock;  // the driver's frames from before are gone
-    app().state.timeline.reset(camcore::FrameSettings{frame_size, static_cast<uint8_t>(quality)});
+    camcore::CameraState& s = app().state;
+    s.timeline.reset(camcore::FrameSettings{frame_size, static_cast<uint8_t>(quality)});
+    // A command during the re-init may have written the old driver instance:
+    // apply what is in force now, bracketed as the command path does.
+    const camcore::FrameSettings now{s.settings.frame_size, s.settings.quality};
+    if (ok && (now.frame_size != frame_size || now.quality != quality)) {
+      s.timeline.begin_change(camera_frame_clock_us());
+      if (camera_set_frame_size(now.frame_size) && camera_set_quality(now.quality)) {
+        s.timeline.end_change(now, camera_frame_clock_us());
+      } else {
+        s.timeline.abort_change(camera_frame_clock_us());
+      }
+    }
   }
   if (ok) log_line("SUCCESS", "Camera re-initialised");
 }
 
 // When the driver started filling this frame buffer, on the frame clock
-// (EspDevice::frame_clock_us): esp32-camera stamps it at the frame's VSYNC.
+// (camera_frame_clock_us): esp32-camera stamps it at the frame's VSYNC.
 uint64_t frame_start_us(const camera_fb_t* fb) {
   return static_cast<uint64_t>(fb->timestamp.tv_sec) * 1000000ull +
          static_cast<uint64_t>(fb->timestamp.tv_usec);

@@ -57,6 +57,30 @@ TEST(SettingsTimeline, TheFramesOwnSizeMustAgree) {
   EXPECT_EQ(t.attribute(2000, 123, 45, &f), Attribution::UnknownSize);
 }
 
+TEST(SettingsTimeline, AStampOffOurClockDoesNotStopTheStream) {
+  SettingsTimeline t({kVga, 12});
+  for (uint64_t i = 1; i <= 6; ++i) {
+    t.begin_change(10000000 * i);
+    t.end_change({kVga, static_cast<uint8_t>(20 + i)}, 10000000 * i + 100);
+  }
+  FrameSettings f{};
+  ASSERT_EQ(at(t, 0, kQvga, &f), Attribution::Ok);  // e.g. a driver that leaves it zero
+  EXPECT_EQ(f.frame_size, kQvga);
+  EXPECT_EQ(f.quality, 26);
+}
+
+TEST(SettingsTimeline, ASensorThatDisagreesForGoodDoesNotStopTheStream) {
+  SettingsTimeline t({kVga, 12});
+  t.begin_change(1000);
+  t.abort_change(1030);  // a framesize write that half failed: the books say VGA
+  FrameSettings f{};
+  const uint64_t settled = 1030 + SettingsTimeline::kSizeSettleUs;
+  EXPECT_EQ(at(t, settled - 1, kQvga, &f), Attribution::Settling);
+  ASSERT_EQ(at(t, settled, kQvga, &f), Attribution::Ok);
+  EXPECT_EQ(f.frame_size, kQvga);  // the frame's own size
+  EXPECT_EQ(f.quality, 12);
+}
+
 TEST(SettingsTimeline, WhileAChangeIsBeingWrittenNewerFramesSettle) {
   SettingsTimeline t({kVga, 12});
   t.begin_change(5000);

@@ -13,8 +13,9 @@
 // frame clock (the clock of camera_fb_t::timestamp, taken when a frame
 // starts) and attributes each frame by its start time; the frame's own SOF
 // dimensions must agree. A frame that started during a change, or whose
-// size disagrees, is "settling": the glue skips it without using a sequence
-// number, so the node does not mistake a settings change for a loss.
+// size disagrees shortly after one, is "settling": the glue skips it without
+// using a sequence number, so the node does not mistake a settings change
+// for a loss.
 #pragma once
 
 #include <cstddef>
@@ -35,6 +36,12 @@ class SettingsTimeline {
   // Two frames can be in the driver at once (fb_count = 2), and changes come
   // at most a few times a second, so four is ample.
   static constexpr size_t kHistory = 4;
+  // How long after a change a frame whose SOF size disagrees is taken for a
+  // sensor still switching (skipped). After it, the SOF size is used as is.
+  static constexpr uint64_t kSizeSettleUs = 250000;
+  // A frame stamped this long before the newest change is not from a live
+  // driver queue (a clock mismatch): attributed to the settings in force.
+  static constexpr uint64_t kMaxFrameAgeUs = 2000000;
 
   explicit SettingsTimeline(FrameSettings initial);
 
