@@ -8,15 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "freertos/FreeRTOS.h"
-#include "freertos/task.h"
-#include "freertos/semphr.h"
 #include "esp32-hal.h"
+#include "freertos/FreeRTOS.h"
+#include "freertos/semphr.h"
+#include "freertos/task.h"
 
-#include "WString.h"
-#include "Stream.h"
-#include "HardwareSerial.h"
 #include "Esp.h"
+#include "HardwareSerial.h"
+#include "Stream.h"
+#include "WString.h"
 
 void setup(void);
 void loop(void);

@@ -5,13 +5,13 @@
 
 #include <inttypes.h>
 
-#include "Stream.h"
 #include "HWCDC.h"
+#include "Stream.h"
 
 class HardwareSerial : public Stream {
  public:
-  void begin(unsigned long baud, uint32_t config = 0x800001c, int8_t rxPin = -1,
-             int8_t txPin = -1, bool invert = false, unsigned long timeout_ms = 20000UL,
+  void begin(unsigned long baud, uint32_t config = 0x800001c, int8_t rxPin = -1, int8_t txPin = -1,
+             bool invert = false, unsigned long timeout_ms = 20000UL,
              uint8_t rxfifo_full_thrhd = 112);
   int available(void);
   int peek(void);

@@ -4,10 +4,10 @@
 
 #include <stdint.h>
 
-#include "WiFiType.h"
 #include "IPAddress.h"
-#include "WiFiGeneric.h"
 #include "WiFiAP.h"
+#include "WiFiGeneric.h"
+#include "WiFiType.h"
 
 class WiFiClass : public WiFiGenericClass, public WiFiAPClass {};
 extern WiFiClass WiFi;

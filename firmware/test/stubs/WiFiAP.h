@@ -1,10 +1,10 @@
 // mirrors: arduino-esp32 2.0.17 libraries/WiFi/src/WiFiAP.h (subset).
 #pragma once
 
-#include "esp_wifi_types.h"
-#include "WiFiType.h"
-#include "WiFiGeneric.h"
 #include "IPAddress.h"
+#include "WiFiGeneric.h"
+#include "WiFiType.h"
+#include "esp_wifi_types.h"
 
 class WiFiAPClass {
  public:

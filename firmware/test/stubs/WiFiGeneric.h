@@ -2,10 +2,10 @@
 // `mode` is static there, as here.
 #pragma once
 
+#include "IPAddress.h"
+#include "WiFiType.h"
 #include "esp_err.h"
 #include "esp_wifi_types.h"
-#include "WiFiType.h"
-#include "IPAddress.h"
 
 class WiFiGenericClass {
  public:

@@ -7,16 +7,30 @@
 
 namespace camcore_test {
 
-inline void put_segment(std::vector<uint8_t>* out, uint8_t marker, const std::vector<uint8_t>& body) {
+inline void put_segment(std::vector<uint8_t>* out, uint8_t marker,
+                        const std::vector<uint8_t>& body) {
   const size_t len = body.size() + 2;
-  out->insert(out->end(), {0xFF, marker, static_cast<uint8_t>(len >> 8), static_cast<uint8_t>(len)});
+  out->insert(out->end(),
+              {0xFF, marker, static_cast<uint8_t>(len >> 8), static_cast<uint8_t>(len)});
   out->insert(out->end(), body.begin(), body.end());
 }
 
 inline std::vector<uint8_t> sof0_body(uint16_t width, uint16_t height) {
-  return {8, static_cast<uint8_t>(height >> 8), static_cast<uint8_t>(height),
-          static_cast<uint8_t>(width >> 8), static_cast<uint8_t>(width), 3,
-          1, 0x21, 0, 2, 0x11, 1, 3, 0x11, 1};
+  return {8,
+          static_cast<uint8_t>(height >> 8),
+          static_cast<uint8_t>(height),
+          static_cast<uint8_t>(width >> 8),
+          static_cast<uint8_t>(width),
+          3,
+          1,
+          0x21,
+          0,
+          2,
+          0x11,
+          1,
+          3,
+          0x11,
+          1};
 }
 
 inline std::vector<uint8_t> ov2640_like_jpeg(uint16_t width, uint16_t height) {

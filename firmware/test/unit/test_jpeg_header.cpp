@@ -32,9 +32,9 @@ TEST(JpegHeader, ReadsTheSofOfEveryTableSize) {
 TEST(JpegHeader, SkipsAppSegmentsFillBytesAndStandaloneMarkers) {
   std::vector<uint8_t> j = {0xFF, 0xD8};
   put_segment(&j, 0xE4, std::vector<uint8_t>(20, 0x44));  // our APP4 metadata
-  j.insert(j.end(), {0xFF, 0xFF});                         // fill bytes before a marker
+  j.insert(j.end(), {0xFF, 0xFF});                        // fill bytes before a marker
   put_segment(&j, 0xE0, {'J', 'F', 'I', 'F', 0});
-  j.insert(j.end(), {0xFF, 0xD0});  // RST0 carries no length
+  j.insert(j.end(), {0xFF, 0xD0});             // RST0 carries no length
   put_segment(&j, 0xC2, sof0_body(800, 600));  // progressive SOF counts too
   uint16_t w = 0, h = 0;
   ASSERT_TRUE(dims(j, &w, &h));

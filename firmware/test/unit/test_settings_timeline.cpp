@@ -203,9 +203,9 @@ TEST(DescribeFrame, AdaptiveChangesWhileStreamingAreAttributedExactly) {
   uint32_t expected_sequence = 0, settling = 0, changes = 0;
   uint64_t next_command = 333000;
   const char* const commands[] = {
-      R"({"cmd":"quality","arg":20})", R"({"cmd":"quality","arg":30})",
+      R"({"cmd":"quality","arg":20})",       R"({"cmd":"quality","arg":30})",
       R"({"cmd":"framesize","arg":"QVGA"})", R"({"cmd":"quality","arg":12})",
-      R"({"cmd":"framesize","arg":"VGA"})", R"({"cmd":"framesize","arg":"QQVGA"})"};
+      R"({"cmd":"framesize","arg":"VGA"})",  R"({"cmd":"framesize","arg":"QQVGA"})"};
   for (uint64_t k = 0; k < 400; ++k) {
     const uint64_t start = k * kPeriod + 1000;
     const uint64_t delivered = start + kDelay;
@@ -215,8 +215,8 @@ TEST(DescribeFrame, AdaptiveChangesWhileStreamingAreAttributedExactly) {
       device.clock_us = next_command;
       device.write_us = cmd.find("framesize") != std::string::npos ? 30000 : 2000;
       p.handle_json(cmd.data(), cmd.size(), camcore::Transport::WebSocket, out);
-      truth.push_back({next_command, device.clock_us,
-                       {state.settings.frame_size, state.settings.quality}});
+      truth.push_back(
+          {next_command, device.clock_us, {state.settings.frame_size, state.settings.quality}});
       ++changes;
       next_command += 333000;
     }
@@ -243,7 +243,7 @@ TEST(DescribeFrame, AdaptiveChangesWhileStreamingAreAttributedExactly) {
     EXPECT_EQ(meta.sequence, expected_sequence++) << "frame " << k;
   }
   EXPECT_GE(changes, 55u);
-  EXPECT_GT(settling, 0u);        // the case is exercised
+  EXPECT_GT(settling, 0u);       // the case is exercised
   EXPECT_LE(settling, changes);  // at most one frame per change
   EXPECT_GE(expected_sequence, 400u - changes);
   EXPECT_EQ(state.stats.settling(), settling);

@@ -16,8 +16,8 @@ Attribution describe_frame(CameraState& state, const uint8_t* jpeg, size_t len,
   switch (verdict) {
     case Attribution::Ok:
       state.stats.on_frame(len);
-      *meta = FrameMeta{settings.frame_size, settings.quality, state.stats.next_sequence(),
-                        capture_us};
+      *meta =
+          FrameMeta{settings.frame_size, settings.quality, state.stats.next_sequence(), capture_us};
       break;
     case Attribution::Settling: state.stats.on_settling(); break;
     case Attribution::UnknownSize: state.stats.on_capture_error(); break;

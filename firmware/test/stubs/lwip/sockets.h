@@ -23,12 +23,12 @@ struct sockaddr_in {
 };
 
 struct sockaddr_in6 {
-  u8_t sin6_len;             // length of this structure
-  sa_family_t sin6_family;   // AF_INET6
-  in_port_t sin6_port;       // transport layer port
-  u32_t sin6_flowinfo;       // IPv6 flow information
+  u8_t sin6_len;              // length of this structure
+  sa_family_t sin6_family;    // AF_INET6
+  in_port_t sin6_port;        // transport layer port
+  u32_t sin6_flowinfo;        // IPv6 flow information
   struct in6_addr sin6_addr;  // IPv6 address
-  u32_t sin6_scope_id;       // set of interfaces for scope
+  u32_t sin6_scope_id;        // set of interfaces for scope
 };
 
 struct sockaddr {

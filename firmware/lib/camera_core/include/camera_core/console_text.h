@@ -9,11 +9,10 @@
 
 namespace camcore {
 
-constexpr char kConsoleBanner[] =
-    "ESP32-S3 Drone Camera System v" CAMCORE_FIRMWARE_VERSION
-    "\n"
-    "Protocol v2 WebSocket streaming, 20fps target\n"
-    "==================================================";
+constexpr char kConsoleBanner[] = "ESP32-S3 Drone Camera System v" CAMCORE_FIRMWARE_VERSION
+                                  "\n"
+                                  "Protocol v2 WebSocket streaming, 20fps target\n"
+                                  "==================================================";
 constexpr char kReportTitle[] = "=== 20fps Video Stream Status ===";
 constexpr char kReportRule[] = "==================================";
 
