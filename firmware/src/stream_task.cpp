@@ -106,25 +106,34 @@ void stream_once(int* failures) {
     }
     return;
   }
-  *failures = 0;
   int slot = -1;
   camcore::FrameMeta meta = {};
+  camcore::Attribution verdict;
   {
     CoreLock lock;
     camcore::CameraState& s = app().state;
-    // The frame's own settings (a change may have come while it was
-    // exposed): a settling frame is skipped and the next one grabbed at once.
-    if (camcore::describe_frame(s, fb->buf, fb->len, frame_start_us(fb), capture_us, &meta) !=
-        camcore::Attribution::Ok) {
-      camera_release(fb);
-      return;
-    }
-    s.pacer.on_frame(capture_us);
-    if (s.clients.count() > 0) {
-      slot = app().pool.acquire();
-      if (slot < 0) s.stats.on_dropped(static_cast<uint32_t>(s.clients.count()));
+    // The frame's own settings (a change may have come while it was exposed).
+    verdict = camcore::describe_frame(s, fb->buf, fb->len, frame_start_us(fb), capture_us, &meta);
+    if (verdict == camcore::Attribution::Ok) {
+      s.pacer.on_frame(capture_us);
+      if (s.clients.count() > 0) {
+        slot = app().pool.acquire();
+        if (slot < 0) s.stats.on_dropped(static_cast<uint32_t>(s.clients.count()));
+      }
     }
   }
+  if (verdict != camcore::Attribution::Ok) {
+    camera_release(fb);
+    // Settling: skipped, the next frame is grabbed at once. A frame without a
+    // table size counts toward re-initialisation like a capture failure.
+    if (verdict == camcore::Attribution::UnknownSize &&
+        ++*failures >= kCaptureFailuresBeforeReinit) {
+      *failures = 0;
+      reinit_camera(false);
+    }
+    return;
+  }
+  *failures = 0;
   // The slot is ours alone until it is offered, so the copy needs no lock.
   const size_t len = slot < 0 ? 0
                               : camcore::insert_metadata(fb->buf, fb->len, meta, g_slots[slot],
