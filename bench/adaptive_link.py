@@ -15,10 +15,12 @@ consumer sees.
 - **profile**: 10 -> 3 -> 1 -> 0.5 -> 3 -> 10 Mbit/s, with and without adaptation:
   delivered fps, mean frame size and age p99 per second, drawn as a plot.
 
-    python -m bench.adaptive_link --out DIR [--short] [--skip-profile]
+    python -m bench.adaptive_link --out DIR [--short] [--skip-profile] [--section-into MD]
 
 writes DIR/adaptive_link.json, DIR/adaptive_link.png and DIR/adaptive_link.md (a
-section for docs/benchmarks.md). Needs root (ip netns, tc).
+section for docs/benchmarks.md); ``--section-into docs/benchmarks.md`` also puts that
+section into the page, between its markers (replacing the last run's), or at its end.
+Needs root (ip netns, tc).
 """
 
 import argparse
@@ -296,6 +298,29 @@ def markdown(result: dict, png: Optional[str]) -> str:
     return '\n'.join(lines) + '\n'
 
 
+SECTION_BEGIN = '<!-- bench.adaptive_link: begin (generated) -->'
+SECTION_END = '<!-- bench.adaptive_link: end -->'
+
+
+def put_section(page: str, section: str) -> None:
+    """Replace the section between the markers in ``page`` (or append it) with ``section``."""
+    try:
+        with open(page, encoding='utf-8') as f:
+            text = f.read()
+    except FileNotFoundError:
+        text = ''
+    block = f'{SECTION_BEGIN}\n{section}{SECTION_END}\n'
+    if SECTION_BEGIN in text and SECTION_END in text:
+        head, rest = text.split(SECTION_BEGIN, 1)
+        text = head + block + rest.split(SECTION_END, 1)[1].lstrip('\n')
+    else:
+        text = text.rstrip('\n') + ('\n\n' if text else '') + block
+    tmp = page + '.tmp'
+    with open(tmp, 'w', encoding='utf-8') as f:
+        f.write(text)
+    os.replace(tmp, page)
+
+
 def plot(result: dict, path: str) -> None:
     """Draw delivered fps, mean frame size and age p99 over time, with and without."""
     import matplotlib
@@ -338,6 +363,8 @@ def main(argv=None) -> int:
     p.add_argument('--short', action='store_true', help='shorter phases (about 2 min)')
     p.add_argument('--skip-profile', action='store_true', help='acceptance run only')
     p.add_argument('--domain', type=int, default=None, help='DDS domain (default: random)')
+    p.add_argument('--section-into', metavar='MD', help='also put the section into this page '
+                   '(e.g. docs/benchmarks.md; its image path is relative to --out)')
     a = p.parse_args(argv)
     reason = netns.unavailable()
     if reason:
@@ -366,8 +393,11 @@ def main(argv=None) -> int:
         plot(result, os.path.join(a.out, png))
     with open(os.path.join(a.out, 'adaptive_link.json'), 'w') as f:
         json.dump(result, f, indent=1)
+    section = markdown(result, png)
     with open(os.path.join(a.out, 'adaptive_link.md'), 'w') as f:
-        f.write(markdown(result, png))
+        f.write(section)
+    if a.section_into:
+        put_section(a.section_into, section)
     for what, bound, measured, passed in acceptance_rows(result['acceptance']):
         print(f'{what}: {measured} (bound {bound}) {"pass" if passed else "FAIL"}')
     return 0

@@ -57,7 +57,7 @@ class Tuning:
     probe_eval_s: float = 1.0
     settle_timeout_s: float = 2.0
     hold_initial_s: float = 1.5
-    hold_max_s: float = 5.0
+    hold_max_s: float = 4.0
     success_hold_s: float = 0.25
     probation_s: float = 3.0  # an overload this soon after a probe fails that probe
     stable_s: float = 8.0  # a level held this long without overload was a good level
