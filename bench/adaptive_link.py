@@ -341,15 +341,17 @@ def plot(result: dict, path: str) -> None:
         for start, mbit in ((st['start'], st['mbit']) for st in runs[0]['stages']):
             for ax in axes:
                 ax.axvline(start, color='gray', alpha=0.3)
-            axes[0].annotate(f'{mbit:g} Mbit/s', (start + 0.3, 1), fontsize=8)
+            axes[0].annotate(f'{mbit:g} Mbit/s', (start + 0.3, 22.5), fontsize=8,
+                             annotation_clip=False)
     for ax, (_, name, _) in zip(axes, keys):
         ax.set_ylabel(name)
         ax.grid(True, alpha=0.3)
     axes[0].set_ylim(0, 22)
     axes[2].set_yscale('log')
-    axes[0].legend(fontsize=8, loc='lower left')
+    axes[0].legend(fontsize=8, loc='lower right')
     axes[2].set_xlabel('time (s); tc tbf rate steps 10 -> 3 -> 1 -> 0.5 -> 3 -> 10 Mbit/s')
-    fig.suptitle('Adaptive streaming: the emulator (VGA q12, 20 fps) over a stepped link')
+    fig.suptitle('Adaptive streaming: the emulator (VGA q12, 20 fps) over a stepped link',
+                 y=0.995)
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)

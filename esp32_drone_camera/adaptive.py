@@ -333,10 +333,14 @@ class QualityController:
             return None
         self._last_good, self._probe_from = self._probe_from, None
         self._probation_until = now + tuning.probation_s
-        self._streak += 1
+        rate = carried / span * 8
         if self._last_fail is not None and self._index <= self._last_fail or \
                 self._idle_link(carried / span):
             self._streak = len(tuning.growth) - 1  # widened: climb as fast as allowed
+        elif self.link_bps is not None and rate >= self.link_bps:
+            self._streak = 0  # at the link's known capacity: one rung at a time
+        else:
+            self._streak += 1  # below it: the climb back may speed up
         self._last_fail = None
         if self.link_bps is not None:
             self.link_bps = max(self.link_bps, carried / span * 8)
