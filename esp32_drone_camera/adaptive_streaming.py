@@ -27,6 +27,7 @@ from .protocol import FRAME_SIZE_BY_NAME
 from .threads import Ticker
 
 TICK_S = 0.25
+PAUSE_S = 10.0  # after a command the device did not apply, no command for this long
 CEILING_PARAMS = ('jpeg_quality', 'frame_size')
 _UNSUPPORTED = (UNKNOWN_COMMAND, BAD_ARGUMENT)
 
@@ -52,6 +53,8 @@ class AdaptiveStreaming:
         # apply-on-connect: the ceiling).
         self._device = self.controller.ceiling
         self.command_errors = 0
+        self._paused_until = 0.0
+        self.last_error = ''  # why the last command failed (diagnostics), '' after a success
         self._throttle = Throttle(clock=monotonic)
         settings.listen(('adaptive_quality',), self._on_enabled)
         settings.listen(CEILING_PARAMS, self._on_ceiling)
@@ -143,7 +146,7 @@ class AdaptiveStreaming:
             self._device = obs.level
         pending, self._pending = self._pending, None
         level = pending or level
-        if level is not None:
+        if level is not None and now >= self._paused_until:
             self._send(level)
 
     def _send(self, level: Level) -> None:
@@ -160,15 +163,21 @@ class AdaptiveStreaming:
             if reply.ok:
                 self._device = self._device._replace(
                     **{'quality' if cmd == 'quality' else 'frame_size': arg})
+                self.last_error = ''
                 continue
             self.command_errors += 1
+            self.last_error = f'{cmd} {arg}: {reply.error}'
             if cmd == 'framesize' and reply.error in _UNSUPPORTED:
                 self.log.warning(f'device refused framesize {arg} ({reply.error}): adapting '
                                  'the JPEG quality only')
                 self._pending = self.controller.set_frame_sizes(False, self.monotonic())
-            elif self._throttle.allow(('refused', cmd)):
+                return
+            # Silence (a stock device), no transport, a refusal: retrying at 4 Hz would
+            # only pile up commands. The loop keeps deciding; the device hears again later.
+            self._paused_until = self.monotonic() + PAUSE_S
+            if self._throttle.allow(('refused', cmd)):
                 self.log.warning(f'adaptive quality: device did not apply {cmd} {arg}: '
-                                 f'{reply.error}: {reply.message}')
+                                 f'{reply.error}: {reply.message}; next try in {PAUSE_S:g} s')
             return
 
     def _on_tick_error(self, exc: Exception) -> None:
@@ -188,7 +197,11 @@ class AdaptiveStreaming:
                    else f'{c.link_bps / 1e6:.2f}'),
                   ('Level changes', str(c.changes)), ('Failed probes', str(c.failed_probes)),
                   ('Frame sizes adapted', str(c.frame_sizes).lower()),
-                  ('Command errors', str(self.command_errors))]
+                  ('Command errors', str(self.command_errors)),
+                  ('Last command error', self.last_error or 'none')]
         severity = WARN if reason.startswith('link below') else OK
         message = reason if not c.enabled or reason == AT_CEILING else f'{level}: {reason}'
+        if self.last_error and c.enabled:
+            severity = WARN
+            message = f'{message}; device did not apply {self.last_error}'
         return Status(severity, f'{node_name}: adaptive quality', message, hardware_id, values)

@@ -9,7 +9,7 @@ order, what the parameters do (the ceiling, on/off), a device that refuses
 from esp32_drone_camera.adaptive_ladder import Level
 from esp32_drone_camera.adaptive_streaming import AdaptiveStreaming
 from esp32_drone_camera.command_client import Reply
-from esp32_drone_camera.diagnostics import OK
+from esp32_drone_camera.diagnostics import OK, WARN
 from esp32_drone_camera.frames import FrameMeta
 from esp32_drone_camera.settings import Settings
 
@@ -149,3 +149,16 @@ def test_nothing_is_sent_while_disconnected_or_at_ceiling():
     stream(adaptive, session, clock, 2.0)
     assert session.sent == []
     assert adaptive.status('n', 'hw').message == 'at ceiling'
+
+
+def test_a_device_that_does_not_confirm_pauses_the_commands():
+    adaptive, _, session, clock = make(refuse={'quality': 'not_confirmed',
+                                               'framesize': 'not_confirmed'})
+    stream(adaptive, session, clock, 3.0)
+    assert len(session.sent) == 1  # one try, then a pause
+    status = adaptive.status('n', 'hw')
+    assert status.level == WARN and 'did not apply' in status.message
+    assert any('next try in' in line for line in adaptive.log.lines)
+    clock.t += 10.0
+    stream(adaptive, session, clock, 0.5)
+    assert len(session.sent) == 2  # tried again after the pause
