@@ -21,7 +21,8 @@ def tree(src):
 setup(
     name=package_name,
     version='0.1.0',
-    packages=find_packages(exclude=['test', 'test.*', 'bench', 'bench.*']),
+    packages=find_packages(exclude=['test', 'test.*', 'bench', 'bench.*', 'camera_testkit',
+                                    'camera_testkit.*']),
     data_files=[
         ('share/ament_index/resource_index/packages', ['resource/' + package_name]),
         ('share/' + package_name, ['package.xml']),

@@ -5,8 +5,8 @@ import subprocess
 import sys
 import zipfile
 
+from camera_testkit.processes import ROOT
 import pytest
-from support import ROOT
 
 
 @pytest.fixture(scope='module')
@@ -39,4 +39,4 @@ def test_modules_and_entry_points_are_in_the_wheel(wheel):
     assert 'esp32_drone_camera/emulator/server.py' in wheel
     entry = [n for n in wheel if n.endswith('entry_points.txt')]
     assert entry
-    assert not any(n.startswith('test/') or n.startswith('bench/') for n in wheel)
+    assert not any(n.startswith(('test/', 'bench/', 'camera_testkit/')) for n in wheel)

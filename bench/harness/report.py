@@ -3,10 +3,10 @@
 import math
 from typing import List
 
-from analyse import percentile
-from case import PRE_ENCODED
-from subjects import BRIDGE, DIRECT, FLOOR, NODE, RELAY, SOCKET
-from targets import check, max_lossless_fps
+from bench.harness.analyse import percentile
+from bench.harness.case import PRE_ENCODED
+from bench.harness.lineup import BRIDGE, DIRECT, FLOOR, NODE, RELAY, SOCKET
+from bench.harness.targets import check, max_lossless_fps
 
 LABELS = {s.name: s.label for s in (NODE, RELAY, BRIDGE, SOCKET, FLOOR, DIRECT)}
 

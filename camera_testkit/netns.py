@@ -8,7 +8,6 @@ the pid and a counter so parallel test runs do not collide; everything is remove
 on exit, also when the test fails.
 """
 
-import importlib.util
 import itertools
 import os
 import random
@@ -17,20 +16,6 @@ import subprocess
 from typing import List, Optional
 
 _counter = itertools.count()
-_BENCH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'bench')
-
-
-def soak_module():
-    """Import bench/soak.py (bench/ is not a package): the soak and the fault table."""
-    spec = importlib.util.spec_from_file_location('soak', os.path.join(_BENCH, 'soak.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def record(*args, **kwargs) -> None:
-    """Put a measured fault result into docs/reliability.md (see bench/soak.py)."""
-    soak_module().record(*args, **kwargs)
 
 
 def _ip(*args: str, check: bool = True) -> subprocess.CompletedProcess:

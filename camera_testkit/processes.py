@@ -1,8 +1,8 @@
 """
-Test support: real processes (emulator, camera node) and an rclpy probe node.
+Child processes: the emulator and the camera node as real processes, and any other.
 
-Nothing here mocks ROS: the node runs in its own process, the probe subscribes over
-real DDS in the test process, on a DDS domain of its own.
+Nothing here mocks ROS: the node runs in its own process and talks real DDS. Tests and
+benchmarks start, read and stop their children with the same ``Proc``.
 """
 
 from collections import deque
@@ -13,7 +13,9 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Callable, List, Optional
+from typing import Callable, Dict, List, Optional
+
+from camera_testkit import ros_env
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PY = sys.executable
@@ -37,9 +39,9 @@ def wait_for(predicate: Callable[[], bool], timeout: float, interval: float = 0.
 
 
 class Proc:
-    """A child process whose output is collected in the background."""
+    """A child process, started in the repository root, whose output is collected."""
 
-    def __init__(self, args: List[str], env: Optional[dict] = None):
+    def __init__(self, args: List[str], env: Optional[Dict[str, str]] = None):
         self.args = args
         self.lines: deque = deque(maxlen=5000)
         self.proc = subprocess.Popen(
@@ -115,7 +117,8 @@ class Emulator(Proc):
 class CameraNode(Proc):
     """The camera node in its own process, in namespace /camera."""
 
-    def __init__(self, url: str, namespace: str = '/camera', env: Optional[dict] = None,
+    def __init__(self, url: str, namespace: str = '/camera',
+                 env: Optional[Dict[str, str]] = None,
                  **params):
         args = [PY, '-m', 'esp32_drone_camera.camera_node', '--ros-args',
                 '-r', f'__ns:={namespace}', '-p', f'device_url:={url}']
@@ -126,3 +129,41 @@ class CameraNode(Proc):
                 value = '""'
             args += ['-p', f'{name}:={value}']
         super().__init__(args, env=env)
+
+
+def child_env(domain: int) -> Dict[str, str]:
+    """Return this environment moved to DDS domain ``domain`` (see ros_env.isolate)."""
+    env = ros_env.isolate(os.environ.copy(), domain)
+    # Children run as ``python -m`` in ROOT; this also finds the package uninstalled.
+    env['PYTHONPATH'] = os.pathsep.join(p for p in (ROOT, env.get('PYTHONPATH', '')) if p)
+    env['PYTHONUNBUFFERED'] = '1'
+    return env
+
+
+class ProcGroup:
+    """Processes on one DDS domain, stopped in reverse order whatever happens."""
+
+    def __init__(self, domain: int):
+        self.env = child_env(domain)
+        self.procs: List[Proc] = []
+
+    def start(self, args: List[str]) -> Proc:
+        """Start and track one child."""
+        proc = Proc(args, self.env)
+        self.procs.append(proc)
+        return proc
+
+    @staticmethod
+    def stop_all(procs: List[Proc]) -> None:
+        """Interrupt all at once, then wait for each (they shut down in parallel)."""
+        for proc in procs:
+            proc.interrupt()
+        for proc in procs:
+            proc.stop()
+
+    def __enter__(self) -> 'ProcGroup':
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for proc in reversed(self.procs):
+            proc.stop()
