@@ -4,10 +4,10 @@ Soak: stream at 20 fps for a long time while injecting faults on a schedule.
 Runs ``bench.harness.soak_run.Soak`` (emulator killed, frozen, serial cable pulled;
 the node's memory, file descriptors and threads sampled), plots the samples and
 records the result as the fault table's soak row, both in ``build/reliability/``
-(``camera_testkit.reliability``). ``make soak`` runs it and then publishes the table
-and the plot into ``docs/`` (``make reliability``).
+(``camera_testkit.reliability``). ``make soak`` runs it with ``--publish docs``: the
+table and the plots go into ``docs/`` then, as ``make reliability`` would put them.
 
-    python -m bench.soak --duration 600
+    python -m bench.soak --duration 600 [--publish docs]
 """
 
 import argparse
@@ -77,6 +77,8 @@ def main(argv=None) -> int:
     p.add_argument('--records', default=reliability.RECORDS,
                    help='where the plot and the record go (default build/reliability)')
     p.add_argument('--name', default='soak', help='plot and record name (default soak)')
+    p.add_argument('--publish', metavar='DOCS', default=None,
+                   help='then render the fault table and its plots into DOCS (make soak: docs)')
     p.add_argument('--domain', type=int,
                    default=int(os.environ.get('ROS_DOMAIN_ID') or random.randint(1, 100)),
                    help='ROS_DOMAIN_ID (default: $ROS_DOMAIN_ID, else random 1-100)')
@@ -84,6 +86,8 @@ def main(argv=None) -> int:
     ros_env.isolate(os.environ, a.domain)  # before the probe initialises rclpy
     summary = Soak(a.duration, a.fps, a.period).run()
     report(summary, a.name, a.records)
+    if a.publish:
+        print('wrote', reliability.publish(a.records, a.publish))
     for when, fault, recovery in summary['events']:
         print(f'{when:7.1f} s  {fault:28s} recovered in '
               f'{"never" if recovery is None else f"{recovery:.2f} s"}')

@@ -4,7 +4,7 @@ The fault table: results measured by the fault tests and the soak, and its Markd
 A fault test or the soak calls ``record`` with what it injected, what it expected and
 what it measured; each fault is one JSON file in ``build/reliability/`` (the last run
 wins), beside the plots a record names. Tests never write into ``docs/``: ``publish``
-(``make reliability``, which ``make soak`` and ``make bench`` run) renders
+(``make reliability``, also run by ``make bench``, and ``make soak``) renders
 ``docs/reliability.md`` from the records and copies their plots next to it.
 
     python -m camera_testkit.reliability [--records build/reliability] [--docs docs]
@@ -43,6 +43,7 @@ def record(key: str, fault: str, injection: str, expected: str, measured: str,
              'measured': measured, 'passed': bool(passed), 'plot': plot,
              'when': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}
     fd, tmp = tempfile.mkstemp(dir=records, prefix='.', suffix='.tmp')
+    os.fchmod(fd, 0o644)  # mkstemp makes it private; it is a plain build output
     with os.fdopen(fd, 'w') as f:
         json.dump(entry, f, indent=1, sort_keys=True)
     path = os.path.join(records, key + '.json')
@@ -111,7 +112,8 @@ def publish(records: str = RECORDS, docs: str = DOCS) -> Optional[str]:
 def main(argv=None) -> int:
     """Command line: publish the records (a note, and exit 0, when there are none)."""
     p = argparse.ArgumentParser(
-        prog='python -m camera_testkit.reliability', description='Render docs/reliability.md from the records.')
+        prog='python -m camera_testkit.reliability',
+        description='Render docs/reliability.md from the records in build/reliability/.')
     p.add_argument('--records', default=RECORDS, help='default: build/reliability')
     p.add_argument('--docs', default=DOCS, help='default: docs')
     a = p.parse_args(argv)

@@ -56,11 +56,14 @@ def changes(before: Dict[str, str], after: Dict[str, str]) -> List[str]:
     """Describe what differs between two states, one line per path."""
     lines = []
     for path in sorted(before.keys() | after.keys()):
-        if before.get(path) != after.get(path):
-            was, now = before.get(path), after.get(path)
-            lines.append(f'{path}: ' + ('now changed' if was is None else
-                                        'back as committed' if now is None else
-                                        'changed again'))
+        was, now = before.get(path), after.get(path)
+        if was == now:
+            continue
+        if was is None:
+            what = 'new file' if now.startswith('??') else 'now changed'
+        else:
+            what = 'back as committed' if now is None else 'changed again'
+        lines.append(f'{path}: {what}')
     return lines
 
 

@@ -66,4 +66,4 @@ def test_tree_guard_sees_only_what_changed_during_the_run(tmp_path):
     (tmp_path / 'plot.png').write_bytes(b'new')
     (tmp_path / 'mine.py').write_text('edited again\n')
     assert tree_guard.changes(before, tree_guard.state(str(tmp_path))) == [
-        'mine.py: changed again', 'page.md: now changed', 'plot.png: now changed']
+        'mine.py: changed again', 'page.md: now changed', 'plot.png: new file']
