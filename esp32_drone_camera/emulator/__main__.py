@@ -5,8 +5,9 @@ import asyncio
 import os
 import sys
 
+from .config import EmulatorConfig
 from .faults import ALL_FAULTS
-from .server import Emulator, EmulatorConfig
+from .stop_signals import StopSignals
 from ..protocol import FRAME_SIZE_NAMES
 
 
@@ -63,8 +64,10 @@ def parse_args(argv=None) -> EmulatorConfig:
         serial_link=a.serial_link, heap=a.heap, page=a.page)
 
 
-async def _serve(config: EmulatorConfig) -> None:
+async def _serve(config: EmulatorConfig, signals: StopSignals) -> None:
+    from .server import Emulator  # after the signal handlers: imports take a while
     emulator = Emulator(config)
+    signals.attach(asyncio.get_running_loop(), emulator.stop)
     task = asyncio.ensure_future(emulator.run())
     await emulator.ready.wait()
     emulator.install_signal_handlers()
@@ -75,16 +78,19 @@ async def _serve(config: EmulatorConfig) -> None:
 
 
 def main(argv=None) -> int:
-    """Run the emulator until SIGINT or SIGTERM."""
+    """Run the emulator until SIGINT or SIGTERM; exit 0 however many of them arrive."""
+    signals = StopSignals()
     try:
         config = parse_args(argv)
     except ValueError as exc:
         print(f'emulator: {exc}', file=sys.stderr)
         return 2
     try:
-        asyncio.run(_serve(config))
-    except KeyboardInterrupt:
+        asyncio.run(_serve(config, signals))
+    except KeyboardInterrupt:  # only if a signal came before the handlers were set
         pass
+    finally:
+        signals.ignore_from_now()
     return 0
 
 

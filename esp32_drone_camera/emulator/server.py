@@ -25,6 +25,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Response
 
 from . import capture_log
+from .config import EmulatorConfig
 from .device import DeviceCore, DeviceHooks
 from .faults import corrupt_frame, FaultPlan, FRAME_FAULTS, malformed_text
 from .imagery import FrameRenderer
@@ -32,11 +33,12 @@ from .serial_console import SerialConsole
 from .. import commands as cmds
 from ..frames import insert_metadata
 from ..paths import data_path
-from ..protocol import MAX_CLIENTS, parse_ping, REJECT_HEADER, REJECT_MAX_CLIENTS
+from ..protocol import parse_ping, REJECT_HEADER, REJECT_MAX_CLIENTS
 
 PLACEHOLDER_PAGE = (b'<!doctype html><html><title>ESP32-S3 camera</title>'
                     b'<p>Emulated camera: firmware/web/index.html is missing.</p></html>')
 RESET_DELAY_S = 1.0
+CLOSE_TIMEOUT_S = 1.0  # a viewer that ignores our close must not hold up a shutdown
 WRITE_HIGH_WATER = 64 * 1024  # websockets' limit before send() waits for the socket
 SEND_BUFFER = 16 * 1024  # kernel send buffer per client (Linux doubles it)
 TIMER_GRANULARITY_S = 0.002  # below this frame interval, sleeps overshoot whole frames
@@ -53,32 +55,6 @@ def kernel_unsent(transport) -> int:
         return struct.unpack('i', fcntl.ioctl(sock.fileno(), SIOCOUTQNSD, b'\0' * 4))[0]
     except OSError:
         return 0
-
-
-@dataclasses.dataclass
-class EmulatorConfig:
-    """Everything the command line can set."""
-
-    host: str = '127.0.0.1'
-    port: int = 8080
-    fps: float = 20.0
-    frame_size: str = 'VGA'
-    quality: int = 12
-    token: Optional[str] = None
-    legacy: bool = False
-    max_clients: int = MAX_CLIENTS
-    faults: tuple = ()
-    fault_interval: int = 10
-    stall_after: Optional[float] = None
-    stall_for: float = 0.0
-    die_after: Optional[float] = None
-    pre_encoded: int = 0
-    capture_latency_ms: float = 0.0
-    capture_log: Optional[str] = None
-    serial_pty: bool = False
-    serial_link: Optional[str] = None
-    heap: int = 180000
-    page: Optional[str] = None
 
 
 @dataclasses.dataclass(eq=False)
@@ -366,6 +342,7 @@ class Emulator(DeviceHooks):
         async with serve(self._handler, self.cfg.host, self.cfg.port,
                          process_request=self._process_request, compression=None,
                          max_size=4096, ping_interval=None, write_limit=WRITE_HIGH_WATER,
+                         close_timeout=CLOSE_TIMEOUT_S,
                          server_header='ESP32-S3-Camera-Emulator') as server:
             self._server = server
             self.port = server.sockets[0].getsockname()[1]
@@ -394,9 +371,7 @@ class Emulator(DeviceHooks):
         self._stop.set()
 
     def install_signal_handlers(self) -> None:
-        """SIGINT/SIGTERM stop; SIGUSR1 unplugs or replugs the serial pty."""
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, self.stop)
+        """SIGUSR1 unplugs or replugs the serial pty (SIGINT/SIGTERM: stop_signals.py)."""
         if self.serial:
-            loop.add_signal_handler(signal.SIGUSR1, self.serial.toggle_plug)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1,
+                                                          self.serial.toggle_plug)
