@@ -13,6 +13,7 @@ benchmarks the emulator can instead cycle through a set of pre-encoded frames so
 can send far faster than a real camera.
 """
 
+import collections
 import functools
 import io
 from typing import List, NamedTuple, Tuple
@@ -109,3 +110,36 @@ class FrameRenderer:
     def pre_encode(self, count: int) -> List[bytes]:
         """Render ``count`` frames up front (the fast mode)."""
         return [self.render(i) for i in range(count)]
+
+
+class FrameSource:
+    """
+    Frames for whatever frame size and quality the device is set to right now.
+
+    A change of setting takes effect at the next frame. With ``pre_encoded`` > 0 the
+    frames of each setting are encoded once and cycled (the benchmarks' fast mode);
+    the last few settings stay cached, so an adapting client that steps quality down
+    and up again does not stall the device with re-encoding.
+    """
+
+    CACHED_SETTINGS = 16
+
+    def __init__(self, pre_encoded: int = 0):
+        self.pre_encoded = pre_encoded
+        self._cache: 'collections.OrderedDict[tuple, object]' = collections.OrderedDict()
+
+    def frame(self, frame_size: str, quality: int, number: int) -> bytes:
+        """Return frame ``number`` at this setting."""
+        key = (frame_size, quality)
+        source = self._cache.get(key)
+        if source is None:
+            renderer = FrameRenderer(frame_size, quality)
+            source = renderer.pre_encode(self.pre_encoded) if self.pre_encoded else renderer
+            self._cache[key] = source
+            if len(self._cache) > self.CACHED_SETTINGS:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        if isinstance(source, list):
+            return source[number % len(source)]
+        return source.render(number)

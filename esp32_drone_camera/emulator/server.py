@@ -28,7 +28,7 @@ from . import capture_log
 from .config import EmulatorConfig
 from .device import DeviceCore, DeviceHooks
 from .faults import corrupt_frame, FaultPlan, FRAME_FAULTS, malformed_text
-from .imagery import FrameRenderer
+from .imagery import FrameSource
 from .serial_console import SerialConsole
 from .. import commands as cmds
 from ..frames import insert_metadata
@@ -53,7 +53,7 @@ def kernel_unsent(transport) -> int:
         return 0
     try:
         return struct.unpack('i', fcntl.ioctl(sock.fileno(), SIOCOUTQNSD, b'\0' * 4))[0]
-    except OSError:
+    except (OSError, ValueError):  # ValueError: closed meanwhile (fileno() is -1)
         return 0
 
 
@@ -103,30 +103,20 @@ class Emulator(DeviceHooks):
         self.messages_sent = 0
         self.rejected = 0
         self._client_numbers = 0
-        self._renderers: Dict[tuple, object] = {}
+        self.frames = FrameSource(config.pre_encoded)
         self._stop = asyncio.Event()
         self._server = None
         self._capture_log = (open(config.capture_log, 'a', buffering=1)
                              if config.capture_log else None)
-        self.serial = SerialConsole(self.core, config.serial_link) if config.serial_pty else None
+        self.serial = (SerialConsole(self.core, config.serial_link, config.legacy)
+                       if config.serial_pty else None)
         self.ready = asyncio.Event()
 
     # -- frames -----------------------------------------------------------------
-    def _frame_source(self):
-        key = (self.core.frame_size, self.core.quality)
-        source = self._renderers.get(key)
-        if source is None:
-            renderer = FrameRenderer(*key)
-            count = self.cfg.pre_encoded
-            source = renderer.pre_encode(count) if count else renderer
-            self._renderers = {key: source}  # keep only the current setting's cache
-        return source
-
     def capture(self) -> bytes:
         """Produce the next frame as the camera would, metadata included."""
-        source = self._frame_source()
         number = self.sequence
-        jpeg = source[number % len(source)] if isinstance(source, list) else source.render(number)
+        jpeg = self.frames.frame(self.core.frame_size, self.core.quality, number)
         capture_us = self.core.uptime_us()
         if self._capture_log:
             self._capture_log.write(capture_log.capture_line(number, time.time_ns()))
@@ -306,6 +296,10 @@ class Emulator(DeviceHooks):
             asyncio.get_running_loop().call_later(
                 0.05, lambda w=ws: asyncio.ensure_future(w.close(1012, 'camera reset')))
 
+    def restart_camera(self, seconds: float) -> None:
+        """Keep the camera dark for ``seconds``; viewers stay connected."""
+        self.paused_until = time.monotonic() + seconds
+
     def set_server_running(self, running: bool) -> None:
         """Drop clients on webstop; new ones are refused until webstart."""
         if not running:
@@ -348,6 +342,7 @@ class Emulator(DeviceHooks):
             self.port = server.sockets[0].getsockname()[1]
             tasks = [asyncio.ensure_future(self._frame_loop()),
                      asyncio.ensure_future(self._status_loop())]
+            self.frames.frame(self.core.frame_size, self.core.quality, 0)  # encode before READY
             if self.serial:
                 self.serial.plug()
             if self.cfg.stall_after is not None:
