@@ -8,6 +8,7 @@ STOCK_COMMANDS, the table docs/protocol.md documents.
 
 import io
 import json
+import os
 import re
 import threading
 import time
@@ -20,7 +21,7 @@ from esp32_drone_camera.protocol import MAX_SERIAL_LINE, WELCOME_TEXT
 from PIL import Image
 import pytest
 import serial
-from support import Emulator, wait_for
+from support import Emulator, ROOT, wait_for
 from websockets.sync.client import connect
 
 ANSWER_BOUND_S = 0.5  # a typed command's first answer line (the machine may be loaded)
@@ -48,7 +49,7 @@ class Console:
         return out
 
     def ask(self, text, until, timeout=2.0):
-        """Type ``text``; return (lines up to the one starting with ``until``, first-line delay)."""
+        """Type ``text``; return (lines up to one starting with ``until``, first-line delay)."""
         self.lines(0.05)  # drop anything unprompted
         self.port.write(text.encode() + b'\r\n')
         t0 = time.monotonic()
@@ -258,3 +259,16 @@ def test_websocket_speaks_only_v1():
             assert frame[:2] == b'\xff\xd8' and frame[2:4] != b'\xff\xe4'  # no v2 metadata
     finally:
         emu.stop()
+
+
+def test_documented_console_is_the_table():
+    with open(os.path.join(ROOT, 'docs', 'protocol.md')) as f:
+        text = f.read()
+    section = text[text.index('## Stock firmware console'):text.index('## Versions')]
+    for name, command in STOCK_COMMANDS.items():
+        row = re.search(rf'^\| `{name}( N)?` \|.*$', section, re.M)
+        assert row, name
+        assert command.confirms.rstrip() in row.group(0), name
+        readme_cell = row.group(0).rstrip(' |').rsplit('|', 1)[1].strip()
+        assert (readme_cell != 'no') == command.readme, name
+    assert UNKNOWN_COMMAND.strip() in section and TOO_LONG in section
