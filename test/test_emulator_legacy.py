@@ -145,6 +145,17 @@ def test_readme_wording(device):
                           '[SUCCESS] Camera initialized successfully']
 
 
+def test_verbose_prints_a_detail_line_every_second(device):
+    _, console = device
+    console.ask('verbose', '[CMD] Verbose logging ON')
+    try:
+        details = [line for line in console.lines(2.5) if line.startswith('[DEBUG] Frames: ')]
+        assert 2 <= len(details) <= 3, details
+    finally:
+        console.ask('verbose', '[CMD] Verbose logging OFF')
+    assert not [line for line in console.lines(1.5) if line.startswith('[DEBUG]')]
+
+
 def test_information_blocks(device, viewer):
     _, console = device
     info, _ = console.ask('info', '=' * 34)

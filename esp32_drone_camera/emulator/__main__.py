@@ -23,8 +23,9 @@ def parse_args(argv=None) -> EmulatorConfig:
     p.add_argument('--token', default=None,
                    help='command token (or env CAM_TOKEN); commands without it are refused')
     p.add_argument('--legacy', action='store_true',
-                   help='behave like the README v2.1 firmware (protocol v1: no commands, '
-                        'no metadata, no clock sync)')
+                   help='be the stock README v2.1 firmware: protocol v1 on the WebSocket '
+                        '(no commands, metadata or clock sync), its typed-command serial '
+                        'console (docs/protocol.md, "Stock firmware console")')
     p.add_argument('--max-clients', type=int, default=3)
     p.add_argument('--faults', default='',
                    help=f'comma-separated faults to inject: {", ".join(ALL_FAULTS)}')
