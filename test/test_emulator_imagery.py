@@ -81,9 +81,12 @@ def test_frame_source_applies_a_setting_at_the_next_frame_and_caches_it():
     assert len(big) > 2 * len(small)
     assert Image.open(io.BytesIO(source.frame('QVGA', 12, 2))).size == (320, 240)
     assert source.frame('VGA', 8, 4) is big  # cycled from the cache, not encoded again
+    source.warm('VGA', 20)
+    assert all(source.frame('VGA', 20, n) is source.frame('VGA', 20, n + 4) for n in range(4))
     for quality in range(FrameSource.CACHED_SETTINGS + 4):
         source.frame('QQVGA', quality, 0)
     assert len(source._cache) == FrameSource.CACHED_SETTINGS
+    assert FrameSource().frame('VGA', 12, 1) != FrameSource().frame('VGA', 12, 2)  # rendered
 
 
 def _next_frames(ws, count):

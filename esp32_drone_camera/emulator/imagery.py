@@ -117,29 +117,39 @@ class FrameSource:
     Frames for whatever frame size and quality the device is set to right now.
 
     A change of setting takes effect at the next frame. With ``pre_encoded`` > 0 the
-    frames of each setting are encoded once and cycled (the benchmarks' fast mode);
-    the last few settings stay cached, so an adapting client that steps quality down
-    and up again does not stall the device with re-encoding.
+    frames of each setting are encoded once and cycled (the benchmarks' fast mode):
+    each on its first use, so a change of setting costs one frame's encoding, not a
+    stall of ``pre_encoded`` of them. The last few settings stay cached, so a client
+    that steps quality down and up again does not make the device encode again.
     """
 
     CACHED_SETTINGS = 16
 
     def __init__(self, pre_encoded: int = 0):
         self.pre_encoded = pre_encoded
-        self._cache: 'collections.OrderedDict[tuple, object]' = collections.OrderedDict()
+        self._cache: 'collections.OrderedDict[tuple, tuple]' = collections.OrderedDict()
 
     def frame(self, frame_size: str, quality: int, number: int) -> bytes:
         """Return frame ``number`` at this setting."""
         key = (frame_size, quality)
-        source = self._cache.get(key)
-        if source is None:
-            renderer = FrameRenderer(frame_size, quality)
-            source = renderer.pre_encode(self.pre_encoded) if self.pre_encoded else renderer
-            self._cache[key] = source
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = (FrameRenderer(frame_size, quality), [None] * self.pre_encoded)
+            self._cache[key] = entry
             if len(self._cache) > self.CACHED_SETTINGS:
                 self._cache.popitem(last=False)
         else:
             self._cache.move_to_end(key)
-        if isinstance(source, list):
-            return source[number % len(source)]
-        return source.render(number)
+        renderer, encoded = entry
+        if not encoded:
+            return renderer.render(number)
+        index = number % len(encoded)
+        jpeg = encoded[index]
+        if jpeg is None:
+            jpeg = encoded[index] = renderer.render(index)
+        return jpeg
+
+    def warm(self, frame_size: str, quality: int) -> None:
+        """Encode this setting's frames now (before the stream starts)."""
+        for number in range(max(1, self.pre_encoded)):
+            self.frame(frame_size, quality, number)

@@ -342,7 +342,7 @@ class Emulator(DeviceHooks):
             self.port = server.sockets[0].getsockname()[1]
             tasks = [asyncio.ensure_future(self._frame_loop()),
                      asyncio.ensure_future(self._status_loop())]
-            self.frames.frame(self.core.frame_size, self.core.quality, 0)  # encode before READY
+            self.frames.warm(self.core.frame_size, self.core.quality)
             if self.serial:
                 self.serial.plug()
             if self.cfg.stall_after is not None:
