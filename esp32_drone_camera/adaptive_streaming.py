@@ -110,7 +110,10 @@ class AdaptiveStreaming:
     def new_connection(self) -> None:
         """Start again from the ceiling: a new connection gets it from apply-on-connect."""
         self.meter.restart()
-        self.controller.new_connection(self.monotonic())
+        now = self.monotonic()
+        self.controller.new_connection(now)
+        # The stock firmware (v1) has no framesize command; a device may be replaced.
+        self.controller.set_frame_sizes(self.session.protocol != 1, now)
         self._device = self.controller.ceiling
 
     # -- parameter listeners (the executor's thread): never block, hand over -------

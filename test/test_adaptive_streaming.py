@@ -24,6 +24,7 @@ class FakeSession:
     def __init__(self, refuse=None):
         self.link = FakeLink()
         self.rtt_ns = 5_000_000
+        self.protocol = 2
         self.sent = []
         self.refuse = refuse or {}
         self.device = Level('VGA', 12)  # what the device streams: follows the commands
@@ -162,3 +163,14 @@ def test_a_device_that_does_not_confirm_pauses_the_commands():
     clock.t += 10.0
     stream(adaptive, session, clock, 0.5)
     assert len(session.sent) == 2  # tried again after the pause
+
+
+def test_a_stock_device_gets_a_quality_only_ladder():
+    adaptive, _, session, clock = make()
+    session.protocol = 1
+    adaptive.new_connection()
+    assert {lv.frame_size for lv in adaptive.controller.ladder} == {'VGA'}
+    assert adaptive.controller.level == Level('VGA', 12)
+    session.protocol = 2  # a v2 device on the next connection
+    adaptive.new_connection()
+    assert {lv.frame_size for lv in adaptive.controller.ladder} == {'VGA', 'QVGA', 'QQVGA'}
