@@ -19,13 +19,15 @@ consumer sees.
 
 writes DIR/adaptive_link.json, DIR/adaptive_link.png and DIR/adaptive_link.md (a
 section for docs/benchmarks.md); ``--section-into docs/benchmarks.md`` also puts that
-section into the page, between its markers (replacing the last run's), or at its end.
-Needs root (ip netns, tc).
+section into the page, between its markers (replacing the last run's) or at its end,
+with the plot copied beside it. ``make bench`` runs it after ``bench.run_bench``, which
+rewrites the page. Needs root (ip netns, tc).
 """
 
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -366,7 +368,7 @@ def main(argv=None) -> int:
     p.add_argument('--skip-profile', action='store_true', help='acceptance run only')
     p.add_argument('--domain', type=int, default=None, help='DDS domain (default: random)')
     p.add_argument('--section-into', metavar='MD', help='also put the section into this page '
-                   '(e.g. docs/benchmarks.md; its image path is relative to --out)')
+                   '(e.g. docs/benchmarks.md), the plot beside it')
     a = p.parse_args(argv)
     reason = netns.unavailable()
     if reason:
@@ -399,6 +401,9 @@ def main(argv=None) -> int:
     with open(os.path.join(a.out, 'adaptive_link.md'), 'w') as f:
         f.write(section)
     if a.section_into:
+        where = os.path.dirname(os.path.abspath(a.section_into))
+        if png and os.path.abspath(a.out) != where:
+            shutil.copyfile(os.path.join(a.out, png), os.path.join(where, png))
         put_section(a.section_into, section)
     for what, bound, measured, passed in acceptance_rows(result['acceptance']):
         print(f'{what}: {measured} (bound {bound}) {"pass" if passed else "FAIL"}')
