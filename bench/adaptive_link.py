@@ -243,7 +243,8 @@ def profile(host, probe, adaptive: bool, d: Durations = FULL, env=None) -> dict:
 
 
 # -- report --------------------------------------------------------------------------------
-def _fmt(value, spec: str = '.0f') -> str:
+def fmt(value, spec: str = '.0f') -> str:
+    """Format ``value`` with ``spec``, or 'n/a' for None."""
     return 'n/a' if value is None else format(value, spec)
 
 
@@ -255,12 +256,12 @@ def acceptance_rows(a: dict) -> List[Tuple[str, str, str, bool]]:
          a['uncapped']['fps'] >= 19),
         ('capped rate (8 s after the cap on)', '>= 17 fps', f'{c["fps"]:.1f} fps',
          c['fps'] >= 17),
-        ('capped frame age p99', '<= 300 ms', f'{_fmt(c["age_p99_ms"])} ms',
+        ('capped frame age p99', '<= 300 ms', f'{fmt(c["age_p99_ms"])} ms',
          c['age_p99_ms'] is not None and c['age_p99_ms'] <= 300),
-        ('adaptation time', '<= 8 s', f'{_fmt(a["adaptation_s"], ".1f")} s',
+        ('adaptation time', '<= 8 s', f'{fmt(a["adaptation_s"], ".1f")} s',
          a['adaptation_s'] is not None and a['adaptation_s'] <= ADAPTATION_ALLOWANCE_S),
         ('recovery to >= 18 fps at the configured quality', '<= 10 s',
-         f'{_fmt(a["recovery_s"], ".1f")} s',
+         f'{fmt(a["recovery_s"], ".1f")} s',
          a['recovery_s'] is not None and a['recovery_s'] <= 10),
     ]
 
@@ -278,8 +279,8 @@ def markdown(result: dict, png: Optional[str]) -> str:
     for what, bound, measured, passed in acceptance_rows(a):
         lines.append(f'| {what} | {bound} | {measured} | {"pass" if passed else "**FAIL**"} |')
     c = a['capped']
-    lines += ['', f'Under the cap: age p50 {_fmt(c["age_p50_ms"])} ms, mean frame '
-              f'{_fmt((c["mean_bytes"] or 0) / 1000, ".1f")} KB, levels '
+    lines += ['', f'Under the cap: age p50 {fmt(c["age_p50_ms"])} ms, mean frame '
+              f'{fmt((c["mean_bytes"] or 0) / 1000, ".1f")} KB, levels '
               f'{", ".join(a["levels_capped"]) or "n/a"}.', '']
     runs = result.get('profile') or []
     if runs:
@@ -292,8 +293,8 @@ def markdown(result: dict, png: Optional[str]) -> str:
             cells = []
             for r in runs:
                 st = r['stages'][i]
-                cells.append(f'{st["fps"]:.1f} / {_fmt((st["mean_bytes"] or 0) / 1000, ".1f")}'
-                             f' / {_fmt(st["age_p99_ms"])}')
+                cells.append(f'{st["fps"]:.1f} / {fmt((st["mean_bytes"] or 0) / 1000, ".1f")}'
+                             f' / {fmt(st["age_p99_ms"])}')
             lines.append(f'| {mbit:g} Mbit/s | ' + ' | '.join(cells) + ' |')
     if png:
         lines += ['', f'![adaptive streaming: step profile]({png})']

@@ -136,21 +136,25 @@ class QualityController:
             return self._clamp(build_ladder(ceiling, self.frame_sizes))[1]
 
     def _clamp(self, ladder: List[Level]) -> Tuple[int, Level]:
+        # The best rung of ``ladder`` no bigger than the level in use (else its last).
         index = self.model.fitting(ladder, self.model.expected(self.level))
-        index = 0 if index is None else index
+        index = len(ladder) - 1 if index is None else index
         return index, ladder[index]
+
+    def _rebuild(self, ceiling: Level, frame_sizes: bool, now: float) -> Optional[Level]:
+        current = self.level
+        ladder = build_ladder(ceiling, frame_sizes)
+        self._index = self._clamp(ladder)[0]  # judged against the old ladder's level
+        self._ladder, self.frame_sizes = ladder, frame_sizes
+        self._restart(now)
+        return self._changed_from(current)
 
     def set_ceiling(self, ceiling: Level, now: float) -> Optional[Level]:
         """Take a new ceiling; return the level to request when it changes the current one."""
         with self._lock:
             if ceiling == self._ladder[0]:
                 return None
-            current = self.level
-            ladder = build_ladder(ceiling, self.frame_sizes)
-            self._index = self._clamp(ladder)[0]  # judged against the old ladder's level
-            self._ladder = ladder
-            self._restart(now)
-            return self._changed_from(current)
+            return self._rebuild(ceiling, self.frame_sizes, now)
 
     def set_enabled(self, enabled: bool, now: float) -> Optional[Level]:
         """Turn adaptation on or off; return the level to request (the ceiling when off)."""
@@ -169,14 +173,7 @@ class QualityController:
         with self._lock:
             if allowed == self.frame_sizes:
                 return None
-            current = self.level
-            self.frame_sizes = allowed
-            ceiling = self._ladder[0]
-            self._ladder = build_ladder(ceiling, allowed)
-            index = self.model.fitting(self._ladder, self.model.expected(current))
-            self._index = len(self._ladder) - 1 if index is None else index
-            self._restart(now)
-            return self._changed_from(current)
+            return self._rebuild(self._ladder[0], allowed, now)
 
     def new_connection(self, now: float) -> None:
         """Start again from the ceiling, which a new connection gets (apply-on-connect)."""

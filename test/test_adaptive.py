@@ -247,3 +247,10 @@ def test_meter_mean_age_only_over_capture_stamped_frames():
     assert meter.take(0.25, 0).age_ms == pytest.approx(3.0)
     meter.add(1000, FrameMeta(5, 12, 4, 0), None)
     assert meter.take(0.5, 0).age_ms is None
+
+
+def test_a_ceiling_with_nothing_as_small_as_the_level_in_use_goes_to_its_last_rung():
+    c = controller(frame_sizes=False)
+    LinkSim(c, steps((0, 0.3))).run(20)
+    assert c.level == Level('VGA', 63)
+    assert c.set_ceiling(Level('SVGA', 12), 20.0) == Level('SVGA', 63)  # not SVGA q12

@@ -8,7 +8,6 @@ The short form of ``bench/adaptive_link.py``'s acceptance run: uncapped, then tc
 """
 
 from bench import adaptive_link
-from camera_testkit import netns
 from camera_testkit.reliability import record
 from esp32_drone_camera import frames
 from esp32_drone_camera.protocol import FRAME_SIZES
@@ -17,24 +16,14 @@ import pytest
 pytestmark = [pytest.mark.ros]
 
 
-@pytest.fixture
-def host():
-    """Give the emulator a network namespace, removed afterwards whatever happens."""
-    reason = netns.unavailable()
-    if reason:
-        pytest.skip(f'network namespaces unavailable: {reason}')
-    with netns.NetHost() as h:
-        yield h
-
-
 def test_capped_link_keeps_the_rate_and_recovers(host, probe):
     result = adaptive_link.acceptance(host, probe, adaptive_link.SHORT)
     rows = adaptive_link.acceptance_rows(result)
     capped = result['capped']
     measured = (f'{capped["fps"]:.1f} fps, age p99 {capped["age_p99_ms"]:.0f} ms from 8 s '
                 f'after the cap (uncapped {result["uncapped"]["fps"]:.1f} fps); adapted in '
-                f'{adaptive_link._fmt(result["adaptation_s"], ".1f")} s, back at the '
-                f'configured quality {adaptive_link._fmt(result["recovery_s"], ".1f")} s '
+                f'{adaptive_link.fmt(result["adaptation_s"], ".1f")} s, back at the '
+                f'configured quality {adaptive_link.fmt(result["recovery_s"], ".1f")} s '
                 f'after the cap lifted; levels {", ".join(result["levels_capped"])}')
     record('net-adaptive', 'link narrows to 1.5 Mbit/s and widens again (adaptive_quality)',
            f'{result["cap"]} on the drone side of a veth pair for '

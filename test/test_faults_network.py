@@ -10,7 +10,6 @@ Each test records its measured recovery for docs/reliability.md
 import statistics
 import time
 
-from camera_testkit import netns
 from camera_testkit.processes import CameraNode, Proc, PY
 from camera_testkit.reliability import record
 from esp32_drone_camera import frames
@@ -27,16 +26,6 @@ STALE_TIMEOUT = 1.0
 FAST_RECONNECT = {'stale_timeout': STALE_TIMEOUT, 'connect_timeout': 1.0,
                   'reconnect_min': 0.1, 'reconnect_max': 0.5}
 CAP = '1500kbit'
-
-
-@pytest.fixture
-def host():
-    """Give the emulator a network namespace, removed afterwards whatever happens."""
-    reason = netns.unavailable()
-    if reason:
-        pytest.skip(f'network namespaces unavailable: {reason}')
-    with netns.NetHost() as h:
-        yield h
 
 
 def emulator_in(h, procs, *extra):
