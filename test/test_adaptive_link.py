@@ -7,7 +7,10 @@ The short form of ``bench/adaptive_link.py``'s acceptance run: uncapped, then tc
 >= 18 fps and the configured quality within 10 s of the cap lifting.
 """
 
+import time
+
 from bench import adaptive_link
+from camera_testkit.processes import wait_for
 from camera_testkit.reliability import record
 from esp32_drone_camera import frames
 from esp32_drone_camera.protocol import FRAME_SIZES
@@ -32,6 +35,29 @@ def test_capped_link_keeps_the_rate_and_recovers(host, probe):
            'within 10 s of the lift', measured, passed=all(r[3] for r in rows))
     failed = [f'{what}: {got} (bound {bound})' for what, bound, got, ok in rows if not ok]
     assert not failed, '; '.join(failed) + f'\nseries: {result["series"]}'
+    said = [msg for _, task, _, msg in list(probe.diag_history) if task == 'adaptive quality']
+    assert any('adapting: link ~' in msg for msg in said), said
+    assert said[-1] == 'at ceiling', said[-1]
+
+
+def latest_level(probe):
+    """Return (frame size name, quality) of the last frame received."""
+    meta = frames.read_metadata(probe.images[-1][0])
+    return FRAME_SIZES[meta.frame_size][0], meta.quality
+
+
+def test_switching_adaptation_off_at_runtime_restores_the_configured_stream(host, probe):
+    with adaptive_link.Session(host, probe, adaptive=True):
+        adaptive_link.set_rate(host, adaptive_link.CAP[0])
+        assert wait_for(lambda: latest_level(probe)[0] != 'VGA', 8), latest_level(probe)
+        result = probe.set_params(adaptive_quality=False)[0]
+        assert result.successful, result.reason
+        assert wait_for(lambda: latest_level(probe) == adaptive_link.CEILING, 3), \
+            latest_level(probe)
+        assert probe.wait_diag('adaptive quality', lambda d: d[1].startswith('off'), 3), \
+            probe.diag('adaptive quality')
+        time.sleep(2.0)  # and it stays there, skipping frames as before
+        assert latest_level(probe) == adaptive_link.CEILING
 
 
 def test_camera_info_follows_the_frame_size_in_use(host, probe):
