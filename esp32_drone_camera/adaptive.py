@@ -1,35 +1,40 @@
 """
 Adaptive streaming: the control loop that trades JPEG size for frame rate. ROS-free.
 
-The node feeds ``QualityController.tick`` a few times a second with an ``Observation``
+The node feeds ``QualityController.tick`` four times a second with an ``Observation``
 (frames and bytes delivered, device-side skips seen as sequence gaps, the level the
-frames came at) and sends the device the level it returns. Why the loop lives in the
-node and not in the firmware: docs/protocol.md, "Adaptive streaming".
+frames came at, their capture-to-arrival age) and sends the device the level it
+returns. Why the loop lives in the node and not in the firmware: docs/protocol.md,
+"Adaptive streaming".
 
 The signal. The firmware keeps at most one frame in flight per client and skips the
 captures that find the previous frame still unsent, so a link too narrow for the
-stream shows as sequence gaps with the delivered rate below ``target_fps``, not as
-growing delay. The link's capacity is then about the bytes per second that did
-arrive.
+stream shows as sequence gaps, not as growing delay. The link's capacity is then
+about the bytes per second that did arrive.
 
 The loop:
 
-- **Down, decisively.** When a window of at least ``min_window_s`` shows the device
-  skipping (``overload``), estimate the carried bytes/s and jump straight to the best
-  level whose expected frame fits ``margin`` of it at ``target_fps`` (at least one
-  rung down). Expected sizes come from the OV2640 model corrected by what was seen.
+- **Down, decisively.** When a window (0.5-2 s) shows the device skipping at least
+  ``skip_fraction`` of the frames (``overload``), estimate the carried bytes/s and jump
+  straight to the best level whose expected frame fits ``margin`` of it at
+  ``target_fps`` (at least one rung down). Expected sizes come from the OV2640 model
+  corrected by what was seen.
 - **Up, by probing.** The link's spare capacity is invisible while nothing is
   skipped, so after a hold the controller tries a better level. A probe that brings
-  skips within ``probe_eval_s`` fails: back to the level before it, and the next hold
-  doubles (up to ``hold_max_s``). A probe that holds succeeds, and the next one comes
-  soon and reaches further (``growth``); a probe that succeeds at a level that failed
-  before means the link widened, so the climb goes straight to its fastest step.
+  a skip within ``probe_eval_s`` fails: back to the level before it, and the next
+  hold doubles (up to ``hold_max_s``); so does an overload within ``probation_s``
+  after a probe (a token bucket hides an overload for a moment). A probe that holds
+  succeeds; below the link's known capacity the next one comes soon and reaches
+  further (``growth``, bounded by ``probe_over_estimate``), at it one rung at a time.
+  A probe that succeeds at a level that failed before, or beyond the estimate with
+  frames that crossed in a fraction of a frame interval, means the link widened:
+  the climb takes its fastest step.
 - Nothing is judged on frames of the previous level: after each request the
   controller waits until frames at the new level arrive (or, from a device without
   metadata, ``settle_timeout_s``), then starts a fresh window.
 
-Between two changes there are at least a settle and a window; between two failed
-probes at least the hold, so it cannot oscillate faster than that.
+Between two changes there are at least a settle and a window tick (0.5 s); between
+two failed probes at least the hold, so it cannot oscillate faster than that.
 """
 
 import collections

@@ -25,7 +25,6 @@ class Observation(NamedTuple):
     level: Optional[Level]  # (frame size, quality) of the latest frame; None: no metadata
     level_frames: int = 0  # frames at ``level`` in this tick
     level_bytes: int = 0
-    rtt_s: Optional[float] = None  # round-trip time of the latest PING, if any
     age_ms: Optional[float] = None  # mean capture-to-arrival time, None: no capture stamps
 
 
@@ -69,8 +68,7 @@ class FrameMeter:
         else:
             self._current = (key, 1, nbytes)
 
-    def take(self, now: float, skips_total: int,
-             rtt_s: Optional[float] = None) -> Optional[Observation]:
+    def take(self, now: float, skips_total: int) -> Optional[Observation]:
         """
         Return what arrived since the previous call (None on the first call).
 
@@ -93,7 +91,7 @@ class FrameMeter:
             dt=max(1e-6, now - last_at), frames=frames - last_frames,
             nbytes=nbytes - last_bytes, skips=max(0, skips_total - last_skips),
             level=None if key is None else level_of(*key),
-            level_frames=max(0, key_frames), level_bytes=max(0, key_bytes), rtt_s=rtt_s,
+            level_frames=max(0, key_frames), level_bytes=max(0, key_bytes),
             age_ms=(age_ns - last_age_ns) / (aged - last_aged) / 1e6 if aged > last_aged
             else None)
 

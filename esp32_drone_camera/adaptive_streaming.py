@@ -142,8 +142,7 @@ class AdaptiveStreaming:
         if link is None or not link.connected:
             self.meter.restart()
             return
-        rtt = self.session.rtt_ns
-        obs = self.meter.take(now, self.drops(), None if rtt is None else rtt / 1e9)
+        obs = self.meter.take(now, self.drops())
         level = None if obs is None else self.controller.tick(obs, now)
         if obs is not None and obs.level is not None:
             self._device = obs.level

@@ -70,8 +70,8 @@ def test_meter_counts_per_tick_and_per_level():
     assert meter.take(0.0, 0) is None  # the first call only starts the count
     for seq in range(5):
         meter.add(1000, FrameMeta(5, 12, seq, 0))
-    obs = meter.take(0.25, 3, rtt_s=0.01)
-    assert obs == Observation(0.25, 5, 5000, 3, Level('VGA', 12), 5, 5000, 0.01)
+    obs = meter.take(0.25, 3)
+    assert obs == Observation(0.25, 5, 5000, 3, Level('VGA', 12), 5, 5000)
     meter.add(1000, FrameMeta(5, 12, 6, 0))
     meter.add(400, FrameMeta(3, 20, 7, 0))
     meter.add(400, FrameMeta(3, 20, 8, 0))

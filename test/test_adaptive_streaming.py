@@ -23,7 +23,6 @@ class FakeSession:
 
     def __init__(self, refuse=None):
         self.link = FakeLink()
-        self.rtt_ns = 5_000_000
         self.protocol = 2
         self.sent = []
         self.refuse = refuse or {}
