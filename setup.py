@@ -28,6 +28,7 @@ setup(
         ('share/' + package_name + '/launch', glob('launch/*.launch.py')),
         ('share/' + package_name + '/config', glob('config/*.yaml')),
         ('share/' + package_name + '/docs', glob('docs/*.md')),
+        ('share/' + package_name + '/viewer', ['esp32_drone_camera/viewer/static/index.html']),
     ] + tree('firmware'),
     install_requires=['setuptools', 'websockets>=13', 'pyserial', 'PyYAML', 'numpy', 'Pillow'],
     zip_safe=True,
@@ -42,6 +43,7 @@ setup(
             'emulator = esp32_drone_camera.emulator.__main__:main',
             'flash = esp32_drone_camera.flash:main',
             'monitor = esp32_drone_camera.monitor:main',
+            'viewer = esp32_drone_camera.viewer.node:main',
         ],
     },
 )
