@@ -22,3 +22,30 @@ def part_header(length: int, sec: int, nanosec: int) -> bytes:
 
 
 PART_END = b'\r\n'  # after each JPEG, before the next boundary
+
+
+def read_part(stream, max_header=4096):
+    """
+    Read one part from a file-like MJPEG stream: return (headers, jpeg), or None at its end.
+
+    The client side of the framing above (tests and benchmarks read streams with it).
+    """
+    headers = {}
+    line = stream.readline(max_header)
+    while line in (b'\r\n', b'\n'):  # the CRLF that ends the previous part
+        line = stream.readline(max_header)
+    if not line:
+        return None
+    if line.strip() != b'--' + BOUNDARY.encode():
+        raise ValueError(f'expected a boundary, got {line[:80]!r}')
+    while True:
+        line = stream.readline(max_header)
+        if not line:
+            return None
+        if line in (b'\r\n', b'\n'):
+            break
+        name, _, value = line.decode('latin-1').partition(':')
+        headers[name.strip().lower()] = value.strip()
+    length = int(headers['content-length'])
+    data = stream.read(length)
+    return (headers, data) if len(data) == length else None

@@ -30,11 +30,12 @@ IDLE_CHECK_S = 1.0  # while no frames come, look this often whether the client l
 SNAPSHOT_TIMEOUT_S = 5.0
 STREAM_TYPES = ('mjpeg', 'ros_compressed')  # web_video_server types served unchanged
 MAX_PATH_SHOWN = 80
+STATIC_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'static')
 
 
 def page_path() -> str:
     """Return the page's file: beside this module, else in the package's share/ (colcon)."""
-    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'static', 'index.html')
+    here = os.path.join(STATIC_DIR, 'index.html')
     if os.path.isfile(here):
         return here
     from ament_index_python.packages import get_package_share_directory
