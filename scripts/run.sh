@@ -11,6 +11,15 @@ pids=()
 cleanup() {
   trap - INT TERM EXIT
   for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  # A script's background jobs start with SIGINT ignored (until rclpy installs its
+  # handler), so a Ctrl-C right at startup needs SIGTERM for whoever is still there.
+  for _ in $(seq 50); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap cleanup INT TERM EXIT
