@@ -1,0 +1,129 @@
+"""
+The viewer's page in headless Chromium (Playwright), fed by the emulator, node and viewer.
+
+The page shows the live 640x480 picture, its diagnostics follow the camera when the
+emulator dies and comes back, and three browsers at once each keep the frame rate.
+The run leaves a screenshot in build/viewer.png (docs/viewer.png is a copy of one).
+"""
+
+import os
+import shutil
+import time
+
+import pytest
+
+from support import CameraNode, Emulator, ROOT, wait_for
+from test_viewer import Viewer
+
+pytestmark = pytest.mark.ros
+
+CHROMIUM = '/usr/bin/chromium'
+SCREENSHOT = os.path.join(ROOT, 'build', 'viewer.png')
+TOPIC = '/camera/image_raw'
+CARD = f'section.topic[data-topic="{TOPIC}"]'
+CONNECTION = 'tr[data-name="esp32_drone_camera: connection"]'
+
+sync_api = pytest.importorskip('playwright.sync_api', reason='playwright is not installed')
+if not (os.path.exists(CHROMIUM) or shutil.which('chromium')):
+    pytest.skip('chromium is not installed (apt-get install chromium)', allow_module_level=True)
+
+
+@pytest.fixture(scope='module')
+def browser():
+    """Launch one headless chromium for the module."""
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which('chromium'),
+            args=['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+                  '--disable-background-networking'])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open pages, each in a context of its own (as separate browsers would)."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(viewport={'width': 1200, 'height': 640})
+        contexts.append(context)
+        return context.new_page()
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def stack(procs):
+    """Emulator, camera node (quick to reconnect) and viewer; the emulator is replaceable."""
+    emulator = Emulator('--pre-encoded', '8')
+    procs.append(emulator)
+    node = CameraNode(emulator.url, reconnect_max=0.5)
+    procs.append(node)
+    viewer = Viewer()
+    procs.append(viewer)
+    viewer.wait_topic()
+    return emulator, node, viewer
+
+
+def shown(page):
+    """Frames the page has shown so far."""
+    return int(page.locator(f'{CARD} .shown').inner_text())
+
+
+def connection_level(page):
+    """The level shown for the node's connection status, or None."""
+    cells = page.locator(f'{CONNECTION} td.level')
+    return cells.inner_text() if cells.count() else None
+
+
+def test_page_shows_the_live_picture_and_diagnostics_follow_the_camera(stack, new_page,
+                                                                       procs):
+    emulator, _, viewer = stack
+    page = new_page()
+    page.goto(viewer.url)
+    page.wait_for_function(
+        f'document.querySelector(\'{CARD} img\')?.naturalWidth === 640', timeout=15000)
+    assert page.eval_on_selector(f'{CARD} img', 'e => e.naturalHeight') == 480
+    assert wait_for(lambda: shown(page) > 20, 10)
+    page.wait_for_function(f'Number(document.querySelector(\'{CARD} .fps\').textContent) > 15',
+                           timeout=10000)
+    assert wait_for(lambda: connection_level(page) == 'OK', 10)
+    assert page.locator(f'{CONNECTION} td.message').inner_text().startswith('connected')
+    os.makedirs(os.path.dirname(SCREENSHOT), exist_ok=True)
+    page.screenshot(path=SCREENSHOT)
+
+    emulator.stop()  # the camera goes away: no frames, the connection status turns red
+    assert wait_for(lambda: connection_level(page) == 'ERROR', 15)
+    frozen = shown(page)
+    time.sleep(1)
+    assert shown(page) == frozen
+    age = float(page.locator(f'{CARD} .age').inner_text().split()[0])
+    assert age > 1
+
+    restarted = Emulator('--pre-encoded', '8', port=emulator.port)
+    procs.append(restarted)
+    assert wait_for(lambda: connection_level(page) == 'OK', 20)
+    assert wait_for(lambda: shown(page) > frozen + 20, 10)  # the same page, live again
+
+
+def test_three_browsers_each_keep_the_frame_rate(stack, new_page, probe):
+    _, _, viewer = stack
+    pages = [new_page() for _ in range(3)]
+    for page in pages:
+        page.goto(viewer.url)
+    for page in pages:
+        assert wait_for(lambda: shown(page) > 10, 15)
+    time.sleep(1)
+    before = [shown(page) for page in pages]
+    published_before, started = probe.frame_count(), time.monotonic()
+    time.sleep(6)
+    after = [shown(page) for page in pages]
+    elapsed = time.monotonic() - started
+    published = (probe.frame_count() - published_before) / elapsed
+    rates = [(a - b) / elapsed for a, b in zip(after, before)]
+    assert published > 17, f'the node published {published:.1f} fps'
+    for rate in rates:
+        assert rate > 0.9 * published, (rates, published)
+    assert len(viewer.topic_stats()['clients']) == 3  # one stream per browser
