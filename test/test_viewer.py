@@ -15,9 +15,8 @@ import subprocess
 import threading
 import time
 
-import pytest
-
 from esp32_drone_camera.viewer import mjpeg
+import pytest
 from support import CameraNode, Emulator, free_port, Proc, PY, ROOT, wait_for
 
 pytestmark = pytest.mark.ros
@@ -65,7 +64,7 @@ class Viewer(Proc):
 
 @pytest.fixture(scope='module')
 def camera():
-    """An emulator and a camera node, shared by the module's tests."""
+    """Start an emulator and a camera node, shared by the module's tests."""
     emulator = Emulator('--pre-encoded', '8')
     node = CameraNode(emulator.url)
     node.wait_line('streaming from')
@@ -76,7 +75,7 @@ def camera():
 
 @pytest.fixture(scope='module')
 def viewer(camera):
-    """A viewer with default parameters (port 0)."""
+    """Start a viewer with default parameters (port 0)."""
     v = Viewer()
     v.wait_topic()
     yield v

@@ -73,7 +73,7 @@ def shown(page):
 
 
 def connection_level(page):
-    """The level shown for the node's connection status, or None."""
+    """Return the level shown for the node's connection status, or None."""
     cells = page.locator(f'{CONNECTION} td.level')
     return cells.inner_text() if cells.count() else None
 
@@ -84,10 +84,10 @@ def test_page_shows_the_live_picture_and_diagnostics_follow_the_camera(stack, ne
     page = new_page()
     page.goto(viewer.url)
     page.wait_for_function(
-        f'document.querySelector(\'{CARD} img\')?.naturalWidth === 640', timeout=15000)
+        f"document.querySelector('{CARD} img')?.naturalWidth === 640", timeout=15000)
     assert page.eval_on_selector(f'{CARD} img', 'e => e.naturalHeight') == 480
     assert wait_for(lambda: shown(page) > 20, 10)
-    page.wait_for_function(f'Number(document.querySelector(\'{CARD} .fps\').textContent) > 15',
+    page.wait_for_function(f"Number(document.querySelector('{CARD} .fps').textContent) > 15",
                            timeout=10000)
     assert wait_for(lambda: connection_level(page) == 'OK', 10)
     assert page.locator(f'{CONNECTION} td.message').inner_text().startswith('connected')

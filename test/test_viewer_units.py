@@ -6,17 +6,16 @@ import socket
 import threading
 import time
 
-import pytest
-
 from esp32_drone_camera.viewer import cdr_image, mjpeg
+from esp32_drone_camera.viewer import server as server_module
 from esp32_drone_camera.viewer.diagnostics_board import DiagnosticsBoard, MAX_STATUSES, Status
 from esp32_drone_camera.viewer.hub import Hub
-from esp32_drone_camera.viewer import server as server_module
 from esp32_drone_camera.viewer.server import (Backend, page_path, peer_gone, send_parts,
                                               ViewerServer)
 from esp32_drone_camera.viewer.slot import Slot
-from esp32_drone_camera.viewer.topics import base_name, check_name, image_topics, resolve, \
-    TopicError
+from esp32_drone_camera.viewer.topics import (base_name, check_name, image_topics, resolve,
+                                              TopicError)
+import pytest
 
 CI = 'sensor_msgs/msg/CompressedImage'
 GRAPH = {

@@ -26,7 +26,7 @@ class Image(NamedTuple):
 
     sec: int
     nanosec: int
-    format: str
+    format: str  # noqa: A003 - the message's field name
     data: memoryview
 
 

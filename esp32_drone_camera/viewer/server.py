@@ -10,13 +10,13 @@ send buffer per stream (a slow client skips frames instead of lagging seconds be
 in kernel buffers), and ``client_timeout`` for every read and write.
 """
 
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import json
 import os
 import select
 import socket
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Dict, List, Sequence
 from urllib.parse import parse_qs, urlsplit
 

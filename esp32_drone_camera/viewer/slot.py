@@ -70,7 +70,7 @@ class Slot:
 
     @property
     def closed(self) -> bool:
-        """True once closed."""
+        """Return True once closed."""
         return self._closed
 
     def stats(self) -> dict:
