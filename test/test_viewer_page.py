@@ -46,7 +46,7 @@ def new_page(browser):
     contexts = []
 
     def open_page():
-        context = browser.new_context(viewport={'width': 1200, 'height': 640})
+        context = browser.new_context(viewport={'width': 1280, 'height': 640})
         contexts.append(context)
         return context.new_page()
     yield open_page
@@ -91,6 +91,8 @@ def test_page_shows_the_live_picture_and_diagnostics_follow_the_camera(stack, ne
                            timeout=10000)
     assert wait_for(lambda: connection_level(page) == 'OK', 10)
     assert page.locator(f'{CONNECTION} td.message').inner_text().startswith('connected')
+    # The screenshot once the first diagnostics ticks (no frames, no PONG yet) are over.
+    wait_for(lambda: set(page.locator('#diagnostics td.level').all_inner_texts()) == {'OK'}, 5)
     os.makedirs(os.path.dirname(SCREENSHOT), exist_ok=True)
     page.screenshot(path=SCREENSHOT)
 
