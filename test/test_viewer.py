@@ -226,9 +226,15 @@ def test_parameter_mistakes_are_one_line():
     assert out.returncode == 2
     assert re.search(r'viewer: cannot listen on address .127.0.0.1. port \d+: .*in use',
                      out.stderr), out.stderr
-    out = subprocess.run([PY, '-m', 'esp32_drone_camera.viewer', '--ros-args', '-p',
-                          'address:=not-a-host'], capture_output=True, text=True, timeout=30)
-    assert out.returncode == 2 and 'viewer: cannot listen on address' in out.stderr, out.stderr
+    for param, says in [('address:=not-a-host', 'cannot listen on address'),
+                        ('port:=99999', 'port out of range'),
+                        ('port:=http', "'port' to 'http' of type 'STRING', expecting type "
+                                       "'INTEGER'")]:
+        out = subprocess.run([PY, '-m', 'esp32_drone_camera.viewer', '--ros-args', '-p', param],
+                             capture_output=True, text=True, timeout=30)
+        assert out.returncode == 2, out.stderr
+        [line] = out.stderr.splitlines()
+        assert line.startswith('viewer: ') and says in line, line
 
 
 def test_make_run_starts_the_viewer_and_prints_its_url():
