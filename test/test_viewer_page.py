@@ -129,3 +129,13 @@ def test_three_browsers_each_keep_the_frame_rate(stack, new_page, probe):
     for rate in rates:
         assert rate > 0.9 * published, (rates, published)
     assert len(viewer.topic_stats()['clients']) == 3  # one stream per browser
+
+
+def test_a_plain_img_element_plays_the_stream(stack, new_page):
+    """The web_video_server way: <img src=".../stream?topic=..."> on any page."""
+    _, _, viewer = stack
+    page = new_page()
+    page.set_content(f'<img id="v" src="{viewer.url}stream?topic={TOPIC}">')
+    page.wait_for_function('document.getElementById("v").naturalWidth === 640', timeout=15000)
+    assert wait_for(lambda: len(viewer.topic_stats()['clients']) == 1, 5)
+    assert wait_for(lambda: viewer.topic_stats()['clients'][0]['sent'] > 20, 10)
