@@ -9,12 +9,12 @@ import time
 from esp32_drone_camera.viewer import cdr_image, mjpeg
 from esp32_drone_camera.viewer import server as server_module
 from esp32_drone_camera.viewer.diagnostics_board import DiagnosticsBoard, MAX_STATUSES, Status
-from esp32_drone_camera.viewer.hub import Hub
+from esp32_drone_camera.viewer.hub import Hub, HubClosed
 from esp32_drone_camera.viewer.server import (Backend, page_path, peer_gone, send_parts,
                                               ViewerServer)
 from esp32_drone_camera.viewer.slot import Slot
-from esp32_drone_camera.viewer.topics import (base_name, check_name, image_topics, resolve,
-                                              TopicError)
+from esp32_drone_camera.viewer.topics import (base_name, check_name, image_topics,
+                                              RequestError, resolve)
 import pytest
 
 CI = 'sensor_msgs/msg/CompressedImage'
@@ -53,7 +53,7 @@ def test_resolve_base_and_full_names(requested, topic):
     ('/nope', 404, 'no such topic: /nope (nor /nope/compressed)'),
 ])
 def test_resolve_refuses_with_status_and_one_line(requested, status, text):
-    with pytest.raises(TopicError) as err:
+    with pytest.raises(RequestError) as err:
         resolve(requested, GRAPH)
     assert err.value.status == status
     assert text in str(err.value) and '\n' not in str(err.value)
@@ -203,7 +203,7 @@ def test_hub_close_wakes_clients_and_refuses_new_ones():
     with hub.watch('/a') as (slot, _):
         hub.close()
         assert slot.wait_newer(0, 5) is None
-    with pytest.raises(RuntimeError):
+    with pytest.raises(HubClosed):
         with hub.watch('/a'):
             pass
 

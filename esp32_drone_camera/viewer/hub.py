@@ -16,6 +16,10 @@ from . import cdr_image
 from .slot import Slot
 
 
+class HubClosed(RuntimeError):
+    """The viewer is shutting down: no new watchers."""
+
+
 class Client:
     """One HTTP client of a topic: what it was sent and what it skipped."""
 
@@ -64,7 +68,7 @@ class Hub:
         client = Client(peer, kind)
         with self._lock:
             if self._closed:
-                raise RuntimeError('viewer is shutting down')
+                raise HubClosed('the viewer is shutting down')
             entry = self._topics.get(topic)
             first = entry is None
             if first:

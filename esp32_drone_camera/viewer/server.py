@@ -21,8 +21,8 @@ from typing import Callable, Dict, List, Sequence
 from urllib.parse import parse_qs, urlsplit
 
 from . import mjpeg
-from .hub import Hub
-from .topics import base_name, image_topics, resolve, TopicError
+from .hub import Hub, HubClosed
+from .topics import base_name, image_topics, RequestError, resolve
 from ..threads import named_thread
 
 STREAM_SNDBUF = 64 * 1024  # the kernel doubles it: about 5 VGA frames in flight at most
@@ -98,11 +98,14 @@ class Handler(BaseHTTPRequestHandler):
         route = ROUTES.get(url.path)
         try:
             if route is None:
-                raise TopicError(404, f'unknown path: {url.path[:MAX_PATH_SHOWN]!r} '
-                                      '(try /, /stream?topic=, /snapshot?topic=)')
+                raise RequestError(
+                    404, f'unknown path: {url.path[:MAX_PATH_SHOWN]!r} '
+                         '(try /, /stream?topic=, /snapshot?topic=)')
             route(self, parse_qs(url.query, keep_blank_values=True))
-        except TopicError as exc:
+        except RequestError as exc:
             self.text(exc.status, str(exc))
+        except HubClosed as exc:
+            self.text(503, str(exc))
         except (ConnectionError, TimeoutError):
             self.close_connection = True  # the client left or stalled: nothing to answer
 
@@ -127,11 +130,12 @@ class Handler(BaseHTTPRequestHandler):
         send_parts(self.connection, [data])
 
     def topic(self, query) -> str:
-        """Return the CompressedImage topic the query names (TopicError if none)."""
+        """Return the CompressedImage topic the query names (RequestError if none)."""
         kind = query.get('type', ['mjpeg'])[0]
         if kind not in STREAM_TYPES:
-            raise TopicError(400, f'unsupported type: {kind[:MAX_PATH_SHOWN]!r} (this viewer '
-                                  'serves the published JPEGs: type=mjpeg)')
+            raise RequestError(
+                400, f'unsupported type: {kind[:MAX_PATH_SHOWN]!r} (this viewer '
+                     'serves the published JPEGs: type=mjpeg)')
         return resolve(query.get('topic', [''])[0], self.server.backend.graph())
 
     @property
@@ -178,7 +182,7 @@ class Handler(BaseHTTPRequestHandler):
             if frame is not None:
                 client.sent_frame(frame.seq, 0)
         if frame is None:
-            raise TopicError(504, f'no frame on {topic} within {SNAPSHOT_TIMEOUT_S:g} s')
+            raise RequestError(504, f'no frame on {topic} within {SNAPSHOT_TIMEOUT_S:g} s')
         self.body(200, 'image/jpeg', frame.data,
                   [('X-Timestamp', f'{frame.sec}.{frame.nanosec:09d}')])
 

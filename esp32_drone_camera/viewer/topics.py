@@ -18,8 +18,8 @@ MAX_NAME = 256
 _NAME = re.compile(r'(/[A-Za-z_][A-Za-z0-9_]*)+')
 
 
-class TopicError(Exception):
-    """A request names no topic we can serve; ``status`` is the HTTP status to answer."""
+class RequestError(Exception):
+    """A request the viewer cannot serve; ``status`` is the HTTP status to answer."""
 
     def __init__(self, status: int, message: str):
         super().__init__(message)
@@ -27,16 +27,16 @@ class TopicError(Exception):
 
 
 def check_name(name: str) -> str:
-    """Return ``name`` fully qualified, or raise TopicError(400) naming what is wrong."""
+    """Return ``name`` fully qualified, or raise RequestError(400) naming what is wrong."""
     if not name:
-        raise TopicError(400, 'missing parameter: topic')
+        raise RequestError(400, 'missing parameter: topic')
     if len(name) > MAX_NAME:
-        raise TopicError(400, f'topic name longer than {MAX_NAME} characters')
+        raise RequestError(400, f'topic name longer than {MAX_NAME} characters')
     if not name.startswith('/'):
         name = '/' + name  # web_video_server takes relative names as global ones
     if not _NAME.fullmatch(name):
-        raise TopicError(400, f'invalid topic name: {name!r} (a ROS name such as '
-                              '/camera/image_raw)')
+        raise RequestError(400, f'invalid topic name: {name!r} (a ROS name such as '
+                                f'/camera/image_raw)')
     return name
 
 
@@ -66,6 +66,7 @@ def resolve(requested: str, graph: Dict[str, Sequence[str]]) -> str:
         return compressed
     if name in graph:
         types = ', '.join(graph[name]) or 'unknown type'
-        raise TopicError(400, f'{name} is {types}, not {COMPRESSED_IMAGE}, and '
-                              f'{compressed} does not exist')
-    raise TopicError(404, f'no such topic: {name} (nor {compressed})')
+        raise RequestError(
+            400, f'{name} is {types}, not {COMPRESSED_IMAGE}, and '
+                 f'{compressed} does not exist')
+    raise RequestError(404, f'no such topic: {name} (nor {compressed})')
