@@ -78,12 +78,12 @@ def picture(page):
 
 
 def shown(page):
-    """Frames the page has shown so far."""
-    return int(page.locator(f'{CARD} .shown').inner_text())
+    """Return the frames the page has shown so far (live, not the once-a-second display)."""
+    return page.evaluate(f'views.get("{TOPIC}").shown')
 
 
 def received(page):
-    """Frames the page has received so far (shown or skipped because it was busy)."""
+    """Return the frames the page has received so far (shown, or skipped while busy)."""
     return page.evaluate(f'views.get("{TOPIC}").received')
 
 
