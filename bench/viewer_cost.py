@@ -22,26 +22,11 @@ import time
 import timeit
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, 'test'))
-sys.path.insert(0, ROOT)
-
-from esp32_drone_camera.viewer import cdr_image, mjpeg  # noqa: E402
-from support import free_port, Proc, PY  # noqa: E402
+from camera_testkit.processes import child_env, free_port, Proc, PY
+from esp32_drone_camera.viewer import cdr_image, mjpeg
 
 DEFAULT_DOMAIN = 68  # explicit; make bench uses 64, the bench smoke test 67
 TOPIC = '/camera/image_raw/compressed'
-
-
-def child_env(domain: int) -> dict:
-    """Environment of the children: our DDS domain, localhost only, this checkout."""
-    env = dict(os.environ, ROS_DOMAIN_ID=str(domain), ROS_AUTOMATIC_DISCOVERY_RANGE='LOCALHOST',
-               PYTHONUNBUFFERED='1')
-    env.pop('ROS_LOCALHOST_ONLY', None)
-    env['AMENT_PREFIX_PATH'] = os.pathsep.join(
-        p for p in (sys.prefix, env.get('AMENT_PREFIX_PATH', '')) if p)
-    env['PYTHONPATH'] = os.pathsep.join(p for p in (ROOT, env.get('PYTHONPATH', '')) if p)
-    return env
 
 
 def thread_cpu_ns(pid: int) -> dict:

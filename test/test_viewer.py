@@ -15,9 +15,9 @@ import subprocess
 import threading
 import time
 
+from camera_testkit.processes import CameraNode, Emulator, free_port, Proc, PY, ROOT, wait_for
 from esp32_drone_camera.viewer import mjpeg
 import pytest
-from support import CameraNode, Emulator, free_port, Proc, PY, ROOT, wait_for
 
 pytestmark = pytest.mark.ros
 

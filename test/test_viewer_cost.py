@@ -5,8 +5,8 @@ import os
 import subprocess
 import sys
 
+from camera_testkit.processes import ROOT
 import pytest
-from support import ROOT
 
 pytestmark = pytest.mark.ros
 

@@ -10,9 +10,9 @@ import os
 import shutil
 import time
 
+from camera_testkit.processes import CameraNode, Emulator, ROOT, wait_for
 import pytest
 
-from support import CameraNode, Emulator, ROOT, wait_for
 from test_viewer import Viewer
 
 pytestmark = pytest.mark.ros
