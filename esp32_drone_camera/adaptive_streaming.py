@@ -139,8 +139,8 @@ class AdaptiveStreaming:
     def _tick(self) -> None:
         now = self.monotonic()
         link = self.session.link
-        if link is None or not link.connected:
-            self.meter.restart()
+        if link is None or not link.connected or not self.session.expect_frames():
+            self.meter.restart()  # no stream (or stopped on request): nothing to judge
             return
         obs = self.meter.take(now, self.drops())
         level = None if obs is None else self.controller.tick(obs, now)

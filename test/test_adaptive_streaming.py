@@ -24,9 +24,13 @@ class FakeSession:
     def __init__(self, refuse=None):
         self.link = FakeLink()
         self.protocol = 2
+        self.streaming = True
         self.sent = []
         self.refuse = refuse or {}
         self.device = Level('VGA', 12)  # what the device streams: follows the commands
+
+    def expect_frames(self):
+        return self.streaming
 
     def call(self, cmd, arg=None):
         self.sent.append((cmd, arg))
@@ -148,6 +152,7 @@ def test_nothing_is_sent_while_disconnected_or_at_ceiling():
     session.link.connected = False
     stream(adaptive, session, clock, 2.0)
     assert session.sent == []
+
     assert adaptive.status('n', 'hw').message == 'at ceiling'
 
 
@@ -173,3 +178,16 @@ def test_a_stock_device_gets_a_quality_only_ladder():
     session.protocol = 2  # a v2 device on the next connection
     adaptive.new_connection()
     assert {lv.frame_size for lv in adaptive.controller.ladder} == {'VGA', 'QVGA', 'QQVGA'}
+
+
+def test_a_stopped_stream_is_not_probed():
+    adaptive, _, session, clock = make()
+    stream(adaptive, session, clock, 1.0)
+    assert session.device.frame_size == 'QVGA'
+    sent = len(session.sent)
+    session.streaming = False  # ~/stop_stream: no frames, and none expected
+    stream(adaptive, session, clock, 6.0, fps=0, skip_per_s=0)
+    assert len(session.sent) == sent
+    session.streaming = True
+    stream(adaptive, session, clock, 3.0, fps=20, skip_per_s=0, nbytes=7000)
+    assert len(session.sent) > sent  # streaming again: probing resumes
