@@ -26,7 +26,7 @@ setup(
         ('share/ament_index/resource_index/packages', ['resource/' + package_name]),
         ('share/' + package_name, ['package.xml']),
         ('share/' + package_name + '/launch', glob('launch/*.launch.py')),
-        ('share/' + package_name + '/config', glob('config/*.yaml')),
+        ('share/' + package_name + '/config', glob('config/*.yaml') + glob('config/*.xml')),
         ('share/' + package_name + '/docs', glob('docs/*.md')),
     ] + tree('firmware'),
     install_requires=['setuptools', 'websockets>=13', 'pyserial', 'PyYAML', 'numpy', 'Pillow'],

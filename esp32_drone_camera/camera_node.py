@@ -29,6 +29,7 @@ from std_srvs.srv import SetBool, Trigger
 
 from . import calibration as calib
 from . import cdr
+from . import dds_profile
 from . import diagnostics as diag
 from . import frames as fr
 from . import params as prm
@@ -589,10 +590,12 @@ class CameraNode(Node, ws_link.LinkCallbacks):
 
 def main(args=None) -> int:
     """Run the node until Ctrl-C or SIGTERM."""
+    dds_note = dds_profile.select()  # before rclpy.init: one consumer must not hurt another
     rclpy.init(args=args)
     node = None
     try:
         node = CameraNode()
+        node.get_logger().info(dds_note)
         executor = MultiThreadedExecutor(num_threads=4)
         executor.add_node(node)
         executor.spin()

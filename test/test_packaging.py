@@ -26,6 +26,7 @@ def wheel(tmp_path_factory):
     'share/esp32_drone_camera/launch/flash.launch.py',
     'share/esp32_drone_camera/config/camera.yaml',
     'share/esp32_drone_camera/config/ov2640_vga.yaml',
+    'share/esp32_drone_camera/config/fastdds_camera.xml',
     'share/esp32_drone_camera/firmware/platformio.ini',
     'share/esp32_drone_camera/firmware/web/index.html',
     'share/esp32_drone_camera/docs/protocol.md',
