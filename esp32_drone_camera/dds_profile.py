@@ -17,14 +17,16 @@ in the environment, built-in transports chosen with FASTDDS_BUILTIN_TRANSPORTS, 
 another RMW implementation leave everything as it is.
 """
 
+import glob
 import os
-from typing import MutableMapping
+from typing import MutableMapping, Optional, Tuple
 
 from .paths import data_path
 
 PROFILE = ('config', 'fastdds_camera.xml')
 SEGMENT_MIB = 16  # keep in step with the XML
-# Fast DDS 3 (Kilted) reads the first name, Fast DDS 2 (Jazzy, Humble) the second.
+# Fast DDS 3 (Kilted) reads the first name (its rmw warns that the second is deprecated),
+# Fast DDS 2 (Jazzy, Humble) only the second.
 PROFILE_VARIABLES = ('FASTDDS_DEFAULT_PROFILES_FILE', 'FASTRTPS_DEFAULT_PROFILES_FILE')
 _USER_TRANSPORTS = 'FASTDDS_BUILTIN_TRANSPORTS'
 
@@ -34,12 +36,32 @@ def profile_path() -> str:
     return data_path(*PROFILE)
 
 
-def select(environ: MutableMapping[str, str] = os.environ) -> str:
+def fast_dds_major() -> Optional[int]:
+    """Return 3 or 2 by the Fast DDS library installed beside rmw_fastrtps; None if unknown."""
+    try:
+        from ament_index_python.packages import get_package_prefix
+        lib = os.path.join(get_package_prefix('rmw_fastrtps_shared_cpp'), 'lib')
+    except Exception:  # noqa: BLE001 - no ament index, or no rmw_fastrtps
+        return None
+    for major, name in ((3, 'libfastdds.so*'), (2, 'libfastrtps.so*')):
+        if glob.glob(os.path.join(lib, name)):
+            return major
+    return None
+
+
+def variables_for(major: Optional[int]) -> Tuple[str, ...]:
+    """Return the variables that name a profiles file to this Fast DDS (both if unknown)."""
+    return {3: PROFILE_VARIABLES[:1], 2: PROFILE_VARIABLES[1:]}.get(major, PROFILE_VARIABLES)
+
+
+def select(environ: MutableMapping[str, str] = os.environ,
+           major: Optional[int] = None) -> str:
     """
     Select the package's Fast DDS profile unless the user chose DDS settings; say what.
 
     Call it before ``rclpy.init()``: Fast DDS reads the variables once, when the
-    process creates its first participant. Returns one line for the node's log.
+    process creates its first participant. ``major`` is the Fast DDS version (found
+    beside rmw_fastrtps when not given). Returns one line for the node's log.
     """
     rmw = environ.get('RMW_IMPLEMENTATION', '')
     if rmw and not rmw.startswith('rmw_fastrtps'):
@@ -52,6 +74,6 @@ def select(environ: MutableMapping[str, str] = os.environ) -> str:
     path = profile_path()
     if not os.path.isfile(path):
         return f'DDS: {path} is missing; Fast DDS defaults in use'
-    for name in PROFILE_VARIABLES:
+    for name in variables_for(major or fast_dds_major()):
         environ[name] = path
     return f'DDS: Fast DDS profile {path} ({SEGMENT_MIB} MiB shared-memory segment)'

@@ -48,12 +48,16 @@ def shm_segments_mib(pid: int) -> list:
 
 # -- the profile selection (no ROS) -----------------------------------------------------
 def test_profile_is_selected_for_fast_dds_only_and_a_users_choice_wins():
-    env = {}
-    note = dds_profile.select(env)
     path = dds_profile.profile_path()
-    assert os.path.isfile(path) and path in note
-    assert env == {name: path for name in dds_profile.PROFILE_VARIABLES}
-    assert dds_profile.select(env) and env[dds_profile.PROFILE_VARIABLES[0]] == path
+    assert os.path.isfile(path)
+    for major, names in ((3, ['FASTDDS_DEFAULT_PROFILES_FILE']),
+                         (2, ['FASTRTPS_DEFAULT_PROFILES_FILE'])):
+        env = {}
+        assert path in dds_profile.select(env, major)
+        assert env == dict.fromkeys(names, path), major
+    assert dds_profile.variables_for(None) == dds_profile.PROFILE_VARIABLES  # unknown: both
+    # This install: the Fast DDS beside rmw_fastrtps is found (wheels and /opt/ros alike).
+    assert dds_profile.fast_dds_major() in (2, 3)
 
     for name in dds_profile.PROFILE_VARIABLES + ('FASTDDS_BUILTIN_TRANSPORTS',):
         mine = {name: '/etc/my_profile.xml'}
@@ -64,8 +68,8 @@ def test_profile_is_selected_for_fast_dds_only_and_a_users_choice_wins():
     dds_profile.select(other)
     assert other == {'RMW_IMPLEMENTATION': 'rmw_cyclonedds_cpp'}
     dynamic = {'RMW_IMPLEMENTATION': 'rmw_fastrtps_dynamic_cpp'}
-    dds_profile.select(dynamic)
-    assert dynamic[dds_profile.PROFILE_VARIABLES[1]] == path
+    dds_profile.select(dynamic, 2)
+    assert dynamic['FASTRTPS_DEFAULT_PROFILES_FILE'] == path
 
 
 def test_profile_keeps_the_default_transports_with_a_bigger_segment():
