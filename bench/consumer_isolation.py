@@ -13,6 +13,11 @@ Starts the emulator (20 fps VGA), the camera node and a healthy subscriber of
 - ``slow``: a reliable image_raw/compressed subscriber whose callback takes SLOW_SLEEP_S
   (optional case).
 
+The node runs with Fast DDS's warnings on, so each window also counts the shared-memory
+buffers Fast DDS reused under pressure ("SHM buffers reused unread /s"): the cause of the
+losses, counted by Fast DDS itself. ``--stock`` (on by default) repeats every case with
+the node on Fast DDS's default profile (the "before").
+
 Latency is capture to receive: the healthy subscriber's receive time minus header.stamp,
 which the node sets to the frame's capture time on the emulator (through its clock
 sync, error p99 ~0.5 ms, docs/benchmarks.md). Each node variant (``--variant``: extra
