@@ -6,6 +6,7 @@ import os
 import re
 import time
 
+from camera_testkit.processes import Emulator, ROOT
 from esp32_drone_camera import frames as frame_meta
 from esp32_drone_camera.emulator.imagery import comment_padding, FrameRenderer, FrameSource
 from esp32_drone_camera.emulator.jpeg_size import typical_bytes
@@ -13,7 +14,6 @@ from esp32_drone_camera.protocol import FRAME_SIZE_BY_NAME, FRAME_SIZE_NAMES
 from PIL import Image
 import pytest
 import serial
-from support import Emulator, ROOT
 from websockets.sync.client import connect
 
 QUALITIES = (0, 4, 8, 12, 20, 30, 40, 50, 63)

@@ -15,8 +15,8 @@ import sys
 import threading
 import time
 
+from camera_testkit.processes import free_port, ROOT
 import pytest
-from support import free_port, ROOT
 from websockets.sync.client import connect
 
 DELAYS_MS = (0, 10, 50, 100, 250, 500)

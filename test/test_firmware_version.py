@@ -4,9 +4,9 @@ import json
 import os
 import re
 
+from camera_testkit.processes import ROOT
 from esp32_drone_camera import protocol
 from esp32_drone_camera.emulator.device import DeviceCore
-from support import ROOT
 
 FIRMWARE = os.path.join(ROOT, 'firmware')
 

@@ -8,7 +8,7 @@ import sys
 from .config import EmulatorConfig
 from .faults import ALL_FAULTS
 from .stop_signals import StopSignals
-from ..protocol import FRAME_SIZE_NAMES
+from ..protocol import DEFAULT_PORT, FRAME_SIZE_NAMES
 
 
 def parse_args(argv=None) -> EmulatorConfig:
@@ -16,7 +16,8 @@ def parse_args(argv=None) -> EmulatorConfig:
     p = argparse.ArgumentParser(
         prog='emulator', description='Emulated ESP32-S3 drone camera (protocol v2).')
     p.add_argument('--host', default='127.0.0.1', help='address to bind (default 127.0.0.1)')
-    p.add_argument('--port', type=int, default=8080, help='TCP port, 0 for any (default 8080)')
+    p.add_argument('--port', type=int, default=DEFAULT_PORT,
+                   help=f'TCP port, 0 for any (default {DEFAULT_PORT})')
     p.add_argument('--fps', type=float, default=20.0, help='frames per second (default 20)')
     p.add_argument('--frame-size', default='VGA', choices=FRAME_SIZE_NAMES)
     p.add_argument('--quality', type=int, default=12, choices=range(64), metavar='0-63')

@@ -18,7 +18,7 @@ from typing import Callable, List, Optional
 
 from .device import DeviceCore
 from .stock_console import StockConsole
-from .. import commands as cmds
+from .. import commands
 from ..protocol import LOW_MEMORY_THRESHOLD, MAX_SERIAL_LINE
 
 LOW_MEMORY_PERIOD_S = 10.0
@@ -41,7 +41,7 @@ class ProtocolConsole:
 
     def too_long(self) -> str:
         """Return the answer to a line longer than MAX_SERIAL_LINE."""
-        return json.dumps({'type': 'reply', 'cmd': '', 'ok': False, 'error': cmds.BAD_REQUEST,
+        return json.dumps({'type': 'reply', 'cmd': '', 'ok': False, 'error': commands.BAD_REQUEST,
                            'message': 'line too long'})
 
     def tick(self) -> None:
@@ -50,7 +50,7 @@ class ProtocolConsole:
     def answer(self, line: str) -> None:
         """Answer one line: a JSON reply line, or readable text for a typed command."""
         if line.lstrip().startswith('{'):
-            self.write_line(json.dumps(self.core.handle_json(line, cmds.SERIAL)))
+            self.write_line(json.dumps(self.core.handle_json(line, commands.SERIAL)))
         else:
             _, text = self.core.handle_human(line)
             for out in text.splitlines():

@@ -30,7 +30,7 @@ from .device import DeviceCore, DeviceHooks
 from .faults import corrupt_frame, FaultPlan, FRAME_FAULTS, malformed_text
 from .imagery import FrameSource
 from .serial_console import SerialConsole
-from .. import commands as cmds
+from .. import commands
 from ..frames import insert_metadata
 from ..paths import data_path
 from ..protocol import parse_ping, REJECT_HEADER, REJECT_MAX_CLIENTS
@@ -284,7 +284,7 @@ class Emulator(DeviceHooks):
                 await ws.send(json.dumps({'type': 'pong', 'echo': ping, 'rx_us': rx,
                                           'tx_us': self.core.uptime_us()}))
         elif not self.cfg.legacy and text.lstrip().startswith('{'):
-            reply = self.core.handle_json(text, cmds.WEBSOCKET)
+            reply = self.core.handle_json(text, commands.WEBSOCKET)
             await ws.send(json.dumps(reply))
 
     # -- DeviceHooks ------------------------------------------------------------

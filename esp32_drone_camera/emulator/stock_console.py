@@ -14,8 +14,8 @@ import asyncio
 from typing import Callable, List, NamedTuple, Optional
 
 from .device import DeviceCore
-from .. import commands as cmds
-from ..protocol import MAX_CLIENTS
+from .. import commands
+from ..protocol import DEFAULT_PORT, MAX_CLIENTS
 
 RESET_DELAY_S = 1.0  # the camera is dark this long after ``reset``
 
@@ -43,7 +43,8 @@ STOCK_COMMANDS = {c.name: c for c in (
     StockCommand('webstats', '_webstats', '=== WebSocket Server Statistics ===', False),
     StockCommand('clients', '_clients', '[WS] Connected clients: ', False),
     StockCommand('webstart', '_webstart',
-                 '[SUCCESS] Native WebSocket server running at http://192.168.4.1:8080/', True),
+                 '[SUCCESS] Native WebSocket server running at '
+                 f'http://192.168.4.1:{DEFAULT_PORT}/', True),
     StockCommand('webstop', '_webstop', '[WS] WebSocket server stopped', False),
     StockCommand('wstest', '_wstest', '[WS] Test message sent to ', False),
 )}
@@ -125,7 +126,7 @@ class StockConsole:
         if word is None:
             return [f'[CMD] Current JPEG quality: {self.core.quality}',
                     'Usage: quality <0-63>']
-        low, high = cmds.QUALITY_RANGE
+        low, high = commands.QUALITY_RANGE
         if not (word.isdigit() and low <= int(word) <= high):
             return [QUALITY_INVALID + word]
         self.core.quality = int(word)
@@ -181,7 +182,7 @@ class StockConsole:
         stats = self.core.hooks.server_stats()
         running = 'running' if self.core.server_running else 'stopped'
         return [STOCK_COMMANDS['webstats'].confirms,
-                f'Server: {running} on port 8080',
+                f'Server: {running} on port {DEFAULT_PORT}',
                 f'Connected clients: {len(self.core.hooks.client_list())}/{MAX_CLIENTS}',
                 f'Messages sent: {stats["messages_sent"]}',
                 f'Frames skipped: {stats["frames_skipped"]}',
