@@ -12,10 +12,13 @@ import bisect
 import threading
 import time
 import traceback
-from typing import Callable, List, Optional
+from typing import Any, Callable, List, Optional, TYPE_CHECKING
 import uuid
 
 from camera_testkit.processes import wait_for
+
+if TYPE_CHECKING:  # rclpy itself is imported when a probe is made
+    from rclpy.client import Client
 
 DIAGNOSTICS_PREFIX = 'esp32_drone_camera: '  # the node's status names start with it
 
@@ -64,7 +67,8 @@ class ProbeNode:
     def call(self, srv_type, name: str, request=None, timeout: float = 15.0):
         """Call a service of the node under test (name relative to it, e.g. ~/x)."""
         full = name.replace('~', self.target)
-        client = self.node.create_client(srv_type, full)
+        # rclpy types the client by request/response types it cannot infer from srv_type
+        client: 'Client[Any, Any]' = self.node.create_client(srv_type, full)
         try:
             assert client.wait_for_service(timeout_sec=10.0), f'{full} not available'
             future = client.call_async(request or srv_type.Request())

@@ -52,6 +52,7 @@ class Proc:
         self._reader.start()
 
     def _read(self) -> None:
+        assert self.proc.stdout is not None  # stdout=PIPE
         for line in self.proc.stdout:
             self.lines.append(line.rstrip('\n'))
 
@@ -133,7 +134,8 @@ class CameraNode(Proc):
 
 def child_env(domain: int) -> Dict[str, str]:
     """Return this environment moved to DDS domain ``domain`` (see ros_env.isolate)."""
-    env = ros_env.isolate(os.environ.copy(), domain)
+    env = os.environ.copy()
+    ros_env.isolate(env, domain)
     # Children run as ``python -m`` in ROOT; this also finds the package uninstalled.
     env['PYTHONPATH'] = os.pathsep.join(p for p in (ROOT, env.get('PYTHONPATH', '')) if p)
     env['PYTHONUNBUFFERED'] = '1'

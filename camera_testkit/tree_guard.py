@@ -59,10 +59,12 @@ def changes(before: Dict[str, str], after: Dict[str, str]) -> List[str]:
         was, now = before.get(path), after.get(path)
         if was == now:
             continue
-        if was is None:
+        if now is None:
+            what = 'back as committed'
+        elif was is None:
             what = 'new file' if now.startswith('??') else 'now changed'
         else:
-            what = 'back as committed' if now is None else 'changed again'
+            what = 'changed again'
         lines.append(f'{path}: {what}')
     return lines
 

@@ -10,7 +10,7 @@ from enum import Enum
 import json
 import math
 import re
-from typing import Any, NamedTuple, Optional
+from typing import Any, Dict, NamedTuple, Optional, Tuple
 
 from .paths import data_path
 
@@ -43,7 +43,7 @@ _LOG_LEVELS = {'ERROR': 'error', 'WARNING': 'warn', 'WARN': 'warn', 'DEBUG': 'de
 
 # Required fields of each device message type, with the JSON types they may have.
 _NUMBER = (int, float)
-_SCHEMAS = {
+_SCHEMAS: Dict[str, Dict[str, Tuple[type, ...]]] = {
     'welcome': {'message': (str,)},
     'status': {'frame': (int,), 'fps': _NUMBER, 'timestamp': _NUMBER, 'heap': _NUMBER,
                'clients': (int,)},
@@ -52,7 +52,7 @@ _SCHEMAS = {
     'test': {},
 }
 # Optional v2 fields: checked when present so a bad value is caught, not propagated.
-_OPTIONAL = {
+_OPTIONAL: Dict[str, Dict[str, Tuple[type, ...]]] = {
     'welcome': {'protocol': (int,), 'firmware': (str,), 'frame_size': (str,),
                 'width': (int,), 'height': (int,), 'quality': (int,), 'fps_target': _NUMBER,
                 'auth': (bool,), 'max_clients': (int,)},

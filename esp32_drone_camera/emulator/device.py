@@ -10,7 +10,7 @@ it asks for through ``DeviceHooks``.
 import hmac
 import json
 import time
-from typing import Any, Callable, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from .. import commands
 from ..protocol import (FIRMWARE_VERSION, FRAME_SIZE_BY_NAME, loads_strict, MAX_CLIENTS,
@@ -55,7 +55,7 @@ class DeviceCore:
         self.streaming = True
         self.quality = 12
         self.frame_size = 'VGA'
-        self.fps_target = 20
+        self.fps_target = 20.0
         self.verbose = False
         self.server_running = True
         self.heap = heap
@@ -83,7 +83,7 @@ class DeviceCore:
     # -- messages ---------------------------------------------------------------
     def welcome(self, legacy: bool = False) -> dict:
         """Return the welcome message (README-only form when ``legacy``)."""
-        msg = {'type': 'welcome', 'message': WELCOME_TEXT}
+        msg: Dict[str, Any] = {'type': 'welcome', 'message': WELCOME_TEXT}
         if not legacy:
             _, width, height = self.size
             msg.update(protocol=PROTOCOL_VERSION, firmware=FIRMWARE_VERSION,

@@ -16,7 +16,7 @@ can send far faster than a real camera.
 import collections
 import functools
 import io
-from typing import List, NamedTuple, Tuple
+from typing import List, NamedTuple, Tuple, Union
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -44,7 +44,7 @@ class Scene(NamedTuple):
     """The still part of the frames at one frame size, and its size-vs-quality curve."""
 
     background: Image.Image
-    font: ImageFont.ImageFont
+    font: Union[ImageFont.ImageFont, ImageFont.FreeTypeFont]  # FreeType when Pillow has it
     curve: Tuple[Tuple[int, int], ...]  # (encoder quality, bytes of frame 0), ascending
 
 

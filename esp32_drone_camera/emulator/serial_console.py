@@ -91,7 +91,7 @@ class SerialConsole:
 
     def unplug(self) -> None:
         """Unplug: the node's port read fails, as when the USB cable is pulled."""
-        if self.master is None:
+        if self.master is None or self.slave is None:
             return
         asyncio.get_running_loop().remove_reader(self.master)
         if self.link and os.path.lexists(self.link):
@@ -127,6 +127,8 @@ class SerialConsole:
             self.write_line(f'[WARNING] Low memory detected: {self.core.heap} bytes')
 
     def _on_readable(self) -> None:
+        if self.master is None:
+            return  # unplugged since the loop saw it readable
         try:
             data = os.read(self.master, 4096)
         except OSError:

@@ -57,6 +57,10 @@ def kernel_unsent(transport) -> int:
         return 0
 
 
+def _close_for_reset(ws: ServerConnection) -> None:
+    asyncio.ensure_future(ws.close(1012, 'camera reset'))
+
+
 @dataclasses.dataclass(eq=False)
 class Client:
     """One connected viewer and its flow-control state."""
@@ -293,8 +297,7 @@ class Emulator(DeviceHooks):
         self.paused_until = time.monotonic() + RESET_DELAY_S
         self.sequence = 0
         for ws in list(self.clients):
-            asyncio.get_running_loop().call_later(
-                0.05, lambda w=ws: asyncio.ensure_future(w.close(1012, 'camera reset')))
+            asyncio.get_running_loop().call_later(0.05, _close_for_reset, ws)
 
     def restart_camera(self, seconds: float) -> None:
         """Keep the camera dark for ``seconds``; viewers stay connected."""

@@ -36,7 +36,7 @@ class StopSignals:
 
     def _on_signal(self, signum, frame) -> None:
         self.requested = True
-        if self._loop is None:
+        if self._loop is None or self._stop is None:
             return  # still starting: attach() stops it
         try:
             self._loop.call_soon_threadsafe(self._stop)
