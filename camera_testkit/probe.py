@@ -12,7 +12,7 @@ import bisect
 import threading
 import time
 import traceback
-from typing import Any, Callable, List, Optional, TYPE_CHECKING
+from typing import Callable, List, Optional, TYPE_CHECKING
 import uuid
 
 from camera_testkit.processes import wait_for
@@ -67,8 +67,8 @@ class ProbeNode:
     def call(self, srv_type, name: str, request=None, timeout: float = 15.0):
         """Call a service of the node under test (name relative to it, e.g. ~/x)."""
         full = name.replace('~', self.target)
-        # rclpy types the client by request/response types it cannot infer from srv_type
-        client: 'Client[Any, Any]' = self.node.create_client(srv_type, full)
+        # rclpy (Kilted) types the client by request and response types it cannot infer
+        client: 'Client' = self.node.create_client(srv_type, full)
         try:
             assert client.wait_for_service(timeout_sec=10.0), f'{full} not available'
             future = client.call_async(request or srv_type.Request())

@@ -121,9 +121,10 @@ class CameraNode(Node):
         period = min(DIAGNOSTICS_PERIOD_S, s.ping_interval)
         self._tick_slack = period / 4  # "due" must not miss a tick by jitter
         self._ticker = Ticker(period, self._tick, 'diagnostics', self._on_tick_error)
-        if self.raw is not None and s.publish_raw == 'lazy' and PublisherEventCallbacks is None:
+        raw = self.raw
+        if raw is not None and s.publish_raw == 'lazy' and PublisherEventCallbacks is None:
             # Humble: poll the subscriber count off the frame path instead.
-            self.create_timer(0.5, lambda: self._on_raw_matched(self.raw.matched_status()),
+            self.create_timer(0.5, lambda: self._on_raw_matched(raw.matched_status()),
                               callback_group=MutuallyExclusiveCallbackGroup())
         self.add_on_set_parameters_callback(self._on_set_parameters)
 
