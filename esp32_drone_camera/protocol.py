@@ -6,13 +6,13 @@ link, the node and the emulator all go through this module, so the protocol is
 written once.
 """
 
-from enum import Enum
 import json
 import math
 import re
 from typing import Any, Dict, NamedTuple, Optional, Tuple
 
 from .paths import data_path
+from .text_enum import TextEnum
 
 PROTOCOL_VERSION = 2
 with open(data_path('firmware', 'VERSION'), encoding='ascii') as _version:  # the one source
@@ -64,7 +64,7 @@ _OPTIONAL: Dict[str, Dict[str, Tuple[type, ...]]] = {
 }
 
 
-class MessageKind(str, Enum):
+class MessageKind(TextEnum):
     """What a device text message is; members equal their text ('welcome', ...)."""
 
     WELCOME = 'welcome'
@@ -76,19 +76,13 @@ class MessageKind(str, Enum):
     INVALID = 'invalid'
     UNKNOWN = 'unknown'
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class SerialKind(str, Enum):
+class SerialKind(TextEnum):
     """What a serial console line is: a JSON reply, a tagged log line, or other text."""
 
     REPLY = 'reply'
     LOG = 'log'
     TEXT = 'text'
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class Message(NamedTuple):
