@@ -14,30 +14,25 @@ import json
 import os
 import time
 import tty
-from typing import Callable, List, Optional
+from typing import Optional
 
+from .console import Console
 from .device import DeviceCore
 from .stock_console import StockConsole
 from .. import commands
-from ..protocol import LOW_MEMORY_THRESHOLD, MAX_SERIAL_LINE
+from ..protocol import FIRMWARE_VERSION, LOW_MEMORY_THRESHOLD, MAX_SERIAL_LINE
 
 LOW_MEMORY_PERIOD_S = 10.0
-BANNER = ('ESP32-S3 Drone Camera System v2.2 (emulator)',
+BANNER = ('ESP32-S3 Drone Camera System v' + FIRMWARE_VERSION + ' (emulator)',
           '[MEMORY] Initial free heap: {heap_kb} KB',
           '[SUCCESS] Camera initialized successfully',
           '[SUCCESS] Native WebSocket server running')
 
 
-class ProtocolConsole:
+class ProtocolConsole(Console):
     """This project's firmware console: JSON commands and typed ones (docs/protocol.md)."""
 
-    def __init__(self, core: DeviceCore, write_line: Callable[[str], None]):
-        self.core = core
-        self.write_line = write_line
-
-    def banner(self) -> List[str]:
-        """Return the boot log."""
-        return [line.format(heap_kb=self.core.heap // 1024) for line in BANNER]
+    boot_log = BANNER
 
     def too_long(self) -> str:
         """Return the answer to a line longer than MAX_SERIAL_LINE."""
@@ -63,7 +58,8 @@ class SerialConsole:
     def __init__(self, core: DeviceCore, link: Optional[str] = None, legacy: bool = False):
         self.core = core
         self.link = link
-        self.interpreter = (StockConsole if legacy else ProtocolConsole)(core, self.write_line)
+        self.interpreter: Console = (StockConsole if legacy else ProtocolConsole)(
+            core, self.write_line)
         self.master: Optional[int] = None
         self.slave: Optional[int] = None
         self.path: Optional[str] = None

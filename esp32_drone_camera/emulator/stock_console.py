@@ -11,9 +11,9 @@ console") is what a client may rely on, and test/test_emulator_legacy.py checks 
 """
 
 import asyncio
-from typing import Callable, List, NamedTuple, Optional
+from typing import List, NamedTuple, Optional
 
-from .device import DeviceCore
+from .console import Console
 from .. import commands
 from ..protocol import DEFAULT_PORT, MAX_CLIENTS
 
@@ -68,16 +68,10 @@ BANNER = ('ESP32-S3 Drone Camera System v2.1',
 CAMERA_INIT = BANNER[5:7]
 
 
-class StockConsole:
+class StockConsole(Console):
     """Answers typed commands as the stock firmware does, through ``write_line``."""
 
-    def __init__(self, core: DeviceCore, write_line: Callable[[str], None]):
-        self.core = core
-        self.write_line = write_line
-
-    def banner(self) -> List[str]:
-        """Return the boot log."""
-        return [line.format(heap_kb=self.core.heap // 1024) for line in BANNER]
+    boot_log = BANNER
 
     def too_long(self) -> str:
         """Return the answer to a line longer than the console takes."""
