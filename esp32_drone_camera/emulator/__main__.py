@@ -1,18 +1,23 @@
-"""Command line of the emulator: ``python -m esp32_drone_camera.emulator``."""
+"""
+Command line of the emulator: ``python -m esp32_drone_camera.emulator``.
+
+A stop signal may come while the emulator is still starting (``ros2 launch`` and a
+quick Ctrl-C): ``main`` installs its handlers first, so this module imports only light
+modules at the top; asyncio, Pillow (through the faults) and the server come after.
+"""
 
 import argparse
-import asyncio
 import os
 import sys
 
 from .config import EmulatorConfig
-from .faults import ALL_FAULTS
 from .stop_signals import StopSignals
 from ..protocol import DEFAULT_PORT, FRAME_SIZE_NAMES
 
 
 def parse_args(argv=None) -> EmulatorConfig:
     """Turn the command line into an EmulatorConfig."""
+    from .faults import ALL_FAULTS  # imports Pillow: after the signal handlers
     p = argparse.ArgumentParser(
         prog='emulator', description='Emulated ESP32-S3 drone camera (protocol v2).')
     p.add_argument('--host', default='127.0.0.1', help='address to bind (default 127.0.0.1)')
@@ -67,6 +72,7 @@ def parse_args(argv=None) -> EmulatorConfig:
 
 
 async def _serve(config: EmulatorConfig, signals: StopSignals) -> None:
+    import asyncio
     from .server import Emulator  # after the signal handlers: imports take a while
     emulator = Emulator(config)
     signals.attach(asyncio.get_running_loop(), emulator.stop)
@@ -82,6 +88,7 @@ async def _serve(config: EmulatorConfig, signals: StopSignals) -> None:
 def main(argv=None) -> int:
     """Run the emulator until SIGINT or SIGTERM; exit 0 however many of them arrive."""
     signals = StopSignals()
+    import asyncio  # after the handlers: a heavy import
     try:
         config = parse_args(argv)
     except ValueError as exc:
