@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from camera_testkit import ros_env
 
@@ -120,7 +120,7 @@ class CameraNode(Proc):
 
     def __init__(self, url: str, namespace: str = '/camera',
                  env: Optional[Dict[str, str]] = None,
-                 **params):
+                 **params: Any):
         args = [PY, '-m', 'esp32_drone_camera.camera_node', '--ros-args',
                 '-r', f'__ns:={namespace}', '-p', f'device_url:={url}']
         for name, value in params.items():
@@ -166,6 +166,6 @@ class ProcGroup:
     def __enter__(self) -> 'ProcGroup':
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         for proc in reversed(self.procs):
             proc.stop()

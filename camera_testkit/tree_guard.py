@@ -69,7 +69,7 @@ def changes(before: Dict[str, str], after: Dict[str, str]) -> List[str]:
     return lines
 
 
-def main(argv=None) -> int:
+def main(argv: Optional[List[str]] = None) -> int:
     """Command line: snapshot, or check against a snapshot (exit 1 on a difference)."""
     p = argparse.ArgumentParser(
         prog='python -m camera_testkit.tree_guard', description=__doc__.strip().splitlines()[0])

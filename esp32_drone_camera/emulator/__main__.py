@@ -9,13 +9,14 @@ modules at the top; asyncio, Pillow (through the faults) and the server come aft
 import argparse
 import os
 import sys
+from typing import List, Optional
 
 from .config import EmulatorConfig
 from .stop_signals import StopSignals
 from ..protocol import DEFAULT_PORT, FRAME_SIZE_NAMES
 
 
-def parse_args(argv=None) -> EmulatorConfig:
+def parse_args(argv: Optional[List[str]] = None) -> EmulatorConfig:
     """Turn the command line into an EmulatorConfig."""
     from .faults import ALL_FAULTS  # imports Pillow: after the signal handlers
     p = argparse.ArgumentParser(
@@ -85,7 +86,7 @@ async def _serve(config: EmulatorConfig, signals: StopSignals) -> None:
     await task
 
 
-def main(argv=None) -> int:
+def main(argv: Optional[List[str]] = None) -> int:
     """Run the emulator until SIGINT or SIGTERM; exit 0 however many of them arrive."""
     signals = StopSignals()
     import asyncio  # after the handlers: a heavy import

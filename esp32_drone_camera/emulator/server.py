@@ -46,7 +46,7 @@ CATCH_UP_FRAMES = 2  # enough for a millisecond timer at 2000 fps; more would bu
 SIOCOUTQNSD = 0x894B  # Linux ioctl: bytes in a socket's send queue not yet sent
 
 
-def kernel_unsent(transport) -> int:
+def kernel_unsent(transport: asyncio.BaseTransport) -> int:
     """Return the bytes the kernel still holds unsent for this connection."""
     sock = transport.get_extra_info('socket')
     if sock is None:

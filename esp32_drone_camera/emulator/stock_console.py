@@ -99,15 +99,15 @@ class StockConsole(Console):
             self.write_line(out)
 
     # -- handlers: each returns the lines of its answer -----------------------------
-    def _start(self, _) -> List[str]:
+    def _start(self, _: Optional[str]) -> List[str]:
         self.core.streaming = True
         return [STOCK_COMMANDS['start'].confirms]
 
-    def _stop(self, _) -> List[str]:
+    def _stop(self, _: Optional[str]) -> List[str]:
         self.core.streaming = False
         return [STOCK_COMMANDS['stop'].confirms]
 
-    def _reset(self, _) -> List[str]:
+    def _reset(self, _: Optional[str]) -> List[str]:
         self.core.hooks.restart_camera(RESET_DELAY_S)
         asyncio.get_running_loop().call_later(RESET_DELAY_S, self._camera_back)
         return ['[CMD] Resetting camera module...']
@@ -126,8 +126,8 @@ class StockConsole(Console):
         self.core.quality = int(word)
         return [f'{STOCK_COMMANDS["quality"].confirms}{self.core.quality}']
 
-    def _info(self, _) -> List[str]:
-        _, width, height = self.core.size
+    def _info(self, _: Optional[str]) -> List[str]:
+        width, height = self.core.size[1:]
         return [STOCK_COMMANDS['info'].confirms,
                 'Firmware: v2.1',
                 'Camera: OV2640',
@@ -139,7 +139,7 @@ class StockConsole(Console):
                 f'Free heap: {self.core.heap // 1024} KB',
                 BLOCK_END]
 
-    def _stats(self, _) -> List[str]:
+    def _stats(self, _: Optional[str]) -> List[str]:
         core = self.core
         average = core.bytes_sent // core.frames if core.frames else 0
         return [STOCK_COMMANDS['stats'].confirms,
@@ -152,7 +152,7 @@ class StockConsole(Console):
                 f'Uptime: {core.uptime_us() // 1_000_000} s',
                 BLOCK_END]
 
-    def _status(self, _) -> List[str]:
+    def _status(self, _: Optional[str]) -> List[str]:
         # The README's block, word for word; "streaming stopped" is not in the README.
         clients = len(self.core.hooks.client_list())
         doing = 'streaming video frames' if self.core.streaming else 'streaming stopped'
@@ -163,16 +163,16 @@ class StockConsole(Console):
                 f'[WS] WebSocket clients: {clients}, {doing}',
                 BLOCK_END]
 
-    def _verbose(self, _) -> List[str]:
+    def _verbose(self, _: Optional[str]) -> List[str]:
         self.core.verbose = not self.core.verbose
         state = 'ON' if self.core.verbose else 'OFF'
         return [f'{STOCK_COMMANDS["verbose"].confirms}{state}']
 
-    def _clear(self, _) -> List[str]:
+    def _clear(self, _: Optional[str]) -> List[str]:
         self.core.clear_stats()
         return [STOCK_COMMANDS['clear'].confirms]
 
-    def _webstats(self, _) -> List[str]:
+    def _webstats(self, _: Optional[str]) -> List[str]:
         stats = self.core.hooks.server_stats()
         running = 'running' if self.core.server_running else 'stopped'
         return [STOCK_COMMANDS['webstats'].confirms,
@@ -183,23 +183,23 @@ class StockConsole(Console):
                 f'Connections rejected: {stats["rejected"]}',
                 BLOCK_END]
 
-    def _clients(self, _) -> List[str]:
+    def _clients(self, _: Optional[str]) -> List[str]:
         clients = self.core.hooks.client_list()
         lines = [f'{STOCK_COMMANDS["clients"].confirms}{len(clients)}/{MAX_CLIENTS}']
         lines += [f'  Client {c["id"]}: {c["address"]}, frames sent: {c["frames"]}, '
                   f'skipped: {c["skipped"]}' for c in clients]
         return lines
 
-    def _webstart(self, _) -> List[str]:
+    def _webstart(self, _: Optional[str]) -> List[str]:
         self.core.server_running = True
         self.core.hooks.set_server_running(True)
         return [STOCK_COMMANDS['webstart'].confirms]
 
-    def _webstop(self, _) -> List[str]:
+    def _webstop(self, _: Optional[str]) -> List[str]:
         self.core.server_running = False
         self.core.hooks.set_server_running(False)
         return [STOCK_COMMANDS['webstop'].confirms]
 
-    def _wstest(self, _) -> List[str]:
+    def _wstest(self, _: Optional[str]) -> List[str]:
         sent = self.core.hooks.broadcast_test()
         return [f'{STOCK_COMMANDS["wstest"].confirms}{sent} clients']

@@ -12,6 +12,7 @@ and a signal landing then would kill the process (exit -2).
 """
 
 import signal
+from types import FrameType
 from typing import Callable, Optional, TYPE_CHECKING
 
 if TYPE_CHECKING:  # asyncio itself is a heavy import, made after these handlers exist
@@ -36,7 +37,7 @@ class StopSignals:
         if self.requested:
             loop.call_soon(stop)
 
-    def _on_signal(self, signum, frame) -> None:
+    def _on_signal(self, signum: int, frame: Optional[FrameType]) -> None:
         self.requested = True
         if self._loop is None or self._stop is None:
             return  # still starting: attach() stops it
