@@ -13,8 +13,7 @@ import os
 import sys
 import time
 
-from bench.harness import case as case_mod
-from bench.harness import decode_cost, machine, plan, plot, report
+from bench.harness import case, decode_cost, machine, plan, plot, report
 from bench.harness.analyse import combine
 from bench.harness.floor import run_floor
 from bench.harness.lineup import FLOOR
@@ -25,7 +24,7 @@ DEFAULT_DOMAIN = 64  # fixed and explicit; tests elsewhere pick random domains 1
 
 def frame_bytes(size: str) -> float:
     """Mean bytes of the frames the emulator cycles at ``size`` (metadata included)."""
-    frames = FrameRenderer(size, 12).pre_encode(case_mod.PRE_ENCODED)
+    frames = FrameRenderer(size, 12).pre_encode(case.PRE_ENCODED)
     return sum(len(f) for f in frames) / len(frames) + 24
 
 
@@ -39,7 +38,7 @@ def run(phases: dict, domain: int, log=print) -> dict:
             if c.subjects == (FLOOR,):
                 got = run_floor(c, vga_bytes, domain)
             else:
-                got = case_mod.run_case(c, domain)
+                got = case.run_case(c, domain)
             results.setdefault(phase, []).extend(got)
             for r in got:
                 log(f'{phase:12s} {r["subject"]:7s} {c.fps:6g} fps {c.size:5s} '

@@ -12,10 +12,13 @@ import bisect
 import threading
 import time
 import traceback
-from typing import Callable, List, Optional
+from typing import Any, Callable, List, Optional, TYPE_CHECKING
 import uuid
 
 from camera_testkit.processes import wait_for
+
+if TYPE_CHECKING:  # rclpy itself is imported when a probe is made
+    from rclpy.client import Client
 
 DIAGNOSTICS_PREFIX = 'esp32_drone_camera: '  # the node's status names start with it
 
@@ -57,14 +60,16 @@ class ProbeNode:
                     traceback.print_exc()  # a broken callback would stop the probe silently
                 return
 
-    def subscribe(self, msg_type, topic: str, callback: Callable, qos, raw: bool = False):
+    def subscribe(self, msg_type: Any, topic: str, callback: Callable, qos: Any,
+                  raw: bool = False) -> Any:
         """Subscribe; ``raw`` hands the callback the serialised message (bytes)."""
         return self.node.create_subscription(msg_type, topic, callback, qos, raw=raw)
 
-    def call(self, srv_type, name: str, request=None, timeout: float = 15.0):
+    def call(self, srv_type: Any, name: str, request: Any = None, timeout: float = 15.0) -> Any:
         """Call a service of the node under test (name relative to it, e.g. ~/x)."""
         full = name.replace('~', self.target)
-        client = self.node.create_client(srv_type, full)
+        # rclpy (Kilted) types the client by request and response types it cannot infer
+        client: 'Client' = self.node.create_client(srv_type, full)
         try:
             assert client.wait_for_service(timeout_sec=10.0), f'{full} not available'
             future = client.call_async(request or srv_type.Request())
@@ -76,7 +81,7 @@ class ProbeNode:
         finally:
             self.node.destroy_client(client)
 
-    def set_params(self, timeout: float = 15.0, **values):
+    def set_params(self, timeout: float = 15.0, **values: Any) -> list:
         """Set parameters on the node under test; return the SetParametersResult list."""
         from rcl_interfaces.srv import SetParameters
         from rclpy.parameter import Parameter
@@ -136,7 +141,7 @@ class Probe(ProbeNode):
         self.subscribe(CameraInfo, f'{namespace}/camera_info', self._on_info, qos)
         self.subscribe(DiagnosticArray, '/diagnostics', self._on_diag, 20)
 
-    def _on_image(self, msg) -> None:
+    def _on_image(self, msg: Any) -> None:
         received = time.time_ns()
         data = bytes(msg.data)
         valid = self._validate is None or self._validate(data)
@@ -147,11 +152,11 @@ class Probe(ProbeNode):
             self.received.append(received)
             self.invalid += not valid
 
-    def _on_info(self, msg) -> None:
+    def _on_info(self, msg: Any) -> None:
         with self._lock:
             self.infos.append(msg)
 
-    def _on_diag(self, msg) -> None:
+    def _on_diag(self, msg: Any) -> None:
         with self._lock:
             for s in msg.status:
                 if s.name.startswith(DIAGNOSTICS_PREFIX):
@@ -181,7 +186,7 @@ class Probe(ProbeNode):
         first = later()
         return None if first is None else (first - wall_ns) / 1e9
 
-    def diag(self, task: str):
+    def diag(self, task: str) -> Optional[tuple]:
         """(level, message, values, hardware_id) of a diagnostics task, or None."""
         with self._lock:
             return self.diagnostics.get(task)
@@ -189,5 +194,7 @@ class Probe(ProbeNode):
     def wait_diag(self, task: str, predicate: Callable[[tuple], bool],
                   timeout: float = 10.0) -> bool:
         """Wait until the task's latest status satisfies ``predicate``."""
-        return wait_for(lambda: self.diag(task) is not None and predicate(self.diag(task)),
-                        timeout)
+        def satisfied() -> bool:
+            status = self.diag(task)
+            return status is not None and predicate(status)
+        return wait_for(satisfied, timeout)

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from camera_testkit import ros_env
 
@@ -52,6 +52,7 @@ class Proc:
         self._reader.start()
 
     def _read(self) -> None:
+        assert self.proc.stdout is not None  # stdout=PIPE
         for line in self.proc.stdout:
             self.lines.append(line.rstrip('\n'))
 
@@ -119,7 +120,7 @@ class CameraNode(Proc):
 
     def __init__(self, url: str, namespace: str = '/camera',
                  env: Optional[Dict[str, str]] = None,
-                 **params):
+                 **params: Any):
         args = [PY, '-m', 'esp32_drone_camera.camera_node', '--ros-args',
                 '-r', f'__ns:={namespace}', '-p', f'device_url:={url}']
         for name, value in params.items():
@@ -133,7 +134,8 @@ class CameraNode(Proc):
 
 def child_env(domain: int) -> Dict[str, str]:
     """Return this environment moved to DDS domain ``domain`` (see ros_env.isolate)."""
-    env = ros_env.isolate(os.environ.copy(), domain)
+    env = os.environ.copy()
+    ros_env.isolate(env, domain)
     # Children run as ``python -m`` in ROOT; this also finds the package uninstalled.
     env['PYTHONPATH'] = os.pathsep.join(p for p in (ROOT, env.get('PYTHONPATH', '')) if p)
     env['PYTHONUNBUFFERED'] = '1'
@@ -164,6 +166,6 @@ class ProcGroup:
     def __enter__(self) -> 'ProcGroup':
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         for proc in reversed(self.procs):
             proc.stop()

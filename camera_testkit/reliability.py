@@ -109,7 +109,7 @@ def publish(records: str = RECORDS, docs: str = DOCS) -> Optional[str]:
     return page
 
 
-def main(argv=None) -> int:
+def main(argv: Optional[List[str]] = None) -> int:
     """Command line: publish the records (a note, and exit 0, when there are none)."""
     p = argparse.ArgumentParser(
         prog='python -m camera_testkit.reliability',

@@ -59,15 +59,17 @@ def changes(before: Dict[str, str], after: Dict[str, str]) -> List[str]:
         was, now = before.get(path), after.get(path)
         if was == now:
             continue
-        if was is None:
+        if now is None:
+            what = 'back as committed'
+        elif was is None:
             what = 'new file' if now.startswith('??') else 'now changed'
         else:
-            what = 'back as committed' if now is None else 'changed again'
+            what = 'changed again'
         lines.append(f'{path}: {what}')
     return lines
 
 
-def main(argv=None) -> int:
+def main(argv: Optional[List[str]] = None) -> int:
     """Command line: snapshot, or check against a snapshot (exit 1 on a difference)."""
     p = argparse.ArgumentParser(
         prog='python -m camera_testkit.tree_guard', description=__doc__.strip().splitlines()[0])

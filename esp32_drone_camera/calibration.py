@@ -11,7 +11,7 @@ import dataclasses
 import math
 import os
 import tempfile
-from typing import List, Optional
+from typing import Any, List, Optional, TypeGuard
 from urllib.parse import unquote, urlparse
 
 import yaml
@@ -104,6 +104,10 @@ def parse(text: str) -> Calibration:
         raise CalibrationError(f'malformed calibration: {type(exc).__name__}: {exc}') from exc
 
 
+def _is_dimension(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 65535
+
+
 def _parse(text: str) -> Calibration:
     try:
         doc = yaml.safe_load(text)
@@ -112,8 +116,7 @@ def _parse(text: str) -> Calibration:
     if not isinstance(doc, dict):
         raise CalibrationError('not a YAML mapping')
     width, height = doc.get('image_width'), doc.get('image_height')
-    if not all(isinstance(v, int) and not isinstance(v, bool) and 0 < v <= 65535
-               for v in (width, height)):
+    if not (_is_dimension(width) and _is_dimension(height)):
         raise CalibrationError('image_width/image_height must be positive integers')
     model = doc.get('distortion_model', 'plumb_bob')
     if not isinstance(model, str):

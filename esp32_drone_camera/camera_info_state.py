@@ -8,7 +8,7 @@ device's frame size changes (or flags another aspect ratio, which cannot be deri
 and saves a new one for ``set_camera_info``.
 """
 
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from . import calibration
 from .calibration import Calibration, CalibrationError
@@ -17,7 +17,7 @@ from .protocol import FRAME_SIZE_BY_NAME, FRAME_SIZES
 _OTHER_ASPECT = 'calibration is for'  # how the other-aspect-ratio note starts
 
 
-def calibration_to_msg(c: Calibration, msg):
+def calibration_to_msg(c: Calibration, msg: Any) -> Any:
     """Fill a sensor_msgs/CameraInfo with a calibration (header untouched)."""
     msg.width, msg.height = c.width, c.height
     msg.distortion_model = c.distortion_model
@@ -28,7 +28,7 @@ def calibration_to_msg(c: Calibration, msg):
     return msg
 
 
-def msg_to_calibration(msg, name: str) -> Calibration:
+def msg_to_calibration(msg: Any, name: str) -> Calibration:
     """Read the calibration a sensor_msgs/CameraInfo (a SetCameraInfo request) carries."""
     return Calibration(width=msg.width, height=msg.height, camera_name=name,
                        distortion_model=msg.distortion_model or 'plumb_bob',
@@ -39,7 +39,7 @@ class CameraInfoState:
     """The calibration in use and its pre-serialised CameraInfo (``cdr``)."""
 
     def __init__(self, url: str, camera_name: str, frame_size: str,
-                 serialize: Callable[[Calibration], bytearray], log):
+                 serialize: Callable[[Calibration], bytearray], log: Any):
         self.url = url
         self.camera_name = camera_name
         self._serialize = serialize

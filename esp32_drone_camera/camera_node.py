@@ -20,7 +20,7 @@ import functools
 import json
 import sys
 import time
-from typing import Optional
+from typing import Callable, Optional
 
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from rcl_interfaces.msg import SetParametersResult
@@ -45,6 +45,7 @@ from .camera_info_state import calibration_to_msg, CameraInfoState, msg_to_calib
 from .command_client import Reply
 from .device_session import DeviceSession, load_token
 from .frame_stamper import FrameStamper
+from .link_state import LinkState
 from .raw_images import RawImagePublisher
 from .serial_link import SerialLink
 from .settings import Settings
@@ -54,7 +55,7 @@ try:  # Iron and newer tell a publisher when subscribers come and go; Humble doe
     from rclpy.event_handler import PublisherEventCallbacks
     PublisherEventCallbacks(matched=lambda info: None)
 except (ImportError, TypeError):
-    PublisherEventCallbacks = None
+    PublisherEventCallbacks = None  # type: ignore[misc,assignment]  # Humble: tested for None
 
 NODE_NAME = 'esp32_drone_camera'
 HARD_MESSAGE_LIMIT = 4 * 1024 * 1024  # past this the link drops the connection (1009)
@@ -70,7 +71,9 @@ class LinkEvents:
 
     __slots__ = ('on_frame', 'on_text', 'on_state', 'on_bad_message')
 
-    def __init__(self, on_frame, on_text, on_state, on_bad_message):
+    def __init__(self, on_frame: Callable[[bytes, int], None], on_text: Callable[[str, int], None],
+                 on_state: Callable[[LinkState, str], None],
+                 on_bad_message: Callable[[str], None]):
         self.on_frame, self.on_text = on_frame, on_text
         self.on_state, self.on_bad_message = on_state, on_bad_message
 
@@ -123,9 +126,10 @@ class CameraNode(Node):
         period = min(DIAGNOSTICS_PERIOD_S, s.ping_interval)
         self._tick_slack = period / 4  # "due" must not miss a tick by jitter
         self._ticker = Ticker(period, self._tick, 'diagnostics', self._on_tick_error)
-        if self.raw is not None and s.publish_raw == 'lazy' and PublisherEventCallbacks is None:
+        raw = self.raw
+        if raw is not None and s.publish_raw == 'lazy' and PublisherEventCallbacks is None:
             # Humble: poll the subscriber count off the frame path instead.
-            self.create_timer(0.5, lambda: self._on_raw_matched(self.raw.matched_status()),
+            self.create_timer(0.5, lambda: self._on_raw_matched(raw.matched_status()),
                               callback_group=MutuallyExclusiveCallbackGroup())
         self.add_on_set_parameters_callback(self._on_set_parameters)
 
@@ -213,7 +217,7 @@ class CameraNode(Node):
         cdr.set_stamp(info, sec, nanosec)
         self._image_pub.publish(cdr.image(prefix, data))
         self._info_pub.publish(bytes(info))
-        if self.raw_wanted:
+        if self.raw_wanted and self.raw is not None:
             self.raw.offer(data, sec, nanosec)
         self.frames_published += 1
         self._last_frame_mono = time.monotonic()

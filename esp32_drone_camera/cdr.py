@@ -9,6 +9,7 @@ the JPEG.
 """
 
 import struct
+from typing import Any
 
 from rclpy.serialization import serialize_message
 
@@ -18,7 +19,7 @@ _LENGTH = struct.Struct('<I')
 _LITTLE_ENDIAN_CDR = b'\x00\x01'
 
 
-def template(message) -> bytearray:
+def template(message: Any) -> bytearray:
     """Serialise ``message`` once, as a buffer whose stamp can be patched."""
     data = bytearray(serialize_message(message))
     if data[:2] != _LITTLE_ENDIAN_CDR:  # as on every ROS 2 host
@@ -26,7 +27,7 @@ def template(message) -> bytearray:
     return data
 
 
-def image_prefix(message) -> bytearray:
+def image_prefix(message: Any) -> bytearray:
     """Return the template of a CompressedImage with empty data, minus that data's length."""
     if len(message.data):
         raise ValueError('the template image must have no data')

@@ -80,6 +80,7 @@ def check_argument(command: Command, arg: Any) -> Any:
     if command.arg == 'int':
         if isinstance(arg, bool) or not isinstance(arg, int):
             raise ArgumentError(f'{command.name} takes an integer')
+        assert command.limits is not None, command  # every 'int' command has its limits
         low, high = command.limits
         if not low <= arg <= high:
             raise ArgumentError(f'{command.name} must be {low}-{high}')

@@ -38,10 +38,16 @@ _STOPPING = {'start': False, 'stop': True}  # commands that start or stop the st
 class CommandLink(Protocol):
     """What the session uses of the WebSocket link (ws_link.WebSocketLink)."""
 
-    connected: bool
-    state: str
     connects: int
     stalls: int
+
+    @property
+    def connected(self) -> bool:
+        """Return whether a connection is up."""
+
+    @property
+    def state(self) -> LinkState:
+        """Return the link's state."""
 
     def send_text(self, text: str) -> bool:
         """Send one text message; False when not connected."""
@@ -50,8 +56,13 @@ class CommandLink(Protocol):
 class CommandSerial(Protocol):
     """What the session uses of the serial console (serial_link.SerialLink)."""
 
-    is_open: bool
-    state: str
+    @property
+    def is_open(self) -> bool:
+        """Return whether the port is open."""
+
+    @property
+    def state(self) -> SerialState:
+        """Return the port's state."""
 
     def write_line(self, text: str) -> bool:
         """Send one line; False when the port is not open."""
@@ -131,7 +142,7 @@ class DeviceSession:
         """Count a message the link skipped (it never reaches the parser)."""
         self.malformed_text += 1
 
-    def on_link_state(self, state: str, detail: str) -> None:
+    def on_link_state(self, state: LinkState, detail: str) -> None:
         """Note a link state change; log it (throttled: a peer can make the link flap)."""
         self.link_detail = detail
         if state == LinkState.CONNECTED:
@@ -253,7 +264,7 @@ class DeviceSession:
         else:
             self.log.debug(f'device: {line}')
 
-    def on_serial_state(self, state: str, detail: str) -> None:
+    def on_serial_state(self, state: SerialState, detail: str) -> None:
         """Note and log a serial port state change (throttled per state)."""
         self.serial_detail = detail
         if self._throttle.allow(('serial', state)):

@@ -6,10 +6,10 @@ without importing a socket or a serial port. Members are ``str`` subclasses: a s
 formats as its value in logs and diagnostics, and equals the plain string.
 """
 
-from enum import Enum
+from .text_enum import TextEnum
 
 
-class LinkState(str, Enum):
+class LinkState(TextEnum):
     """The WebSocket link's state, as diagnostics show it."""
 
     CONNECTING = 'connecting'
@@ -19,16 +19,10 @@ class LinkState(str, Enum):
     STALLED = 'stalled'
     STOPPED = 'stopped'
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class SerialState(str, Enum):
+class SerialState(TextEnum):
     """The USB serial console's state."""
 
     OPEN = 'open'
     CLOSED = 'closed'
     RELEASED = 'released'
-
-    def __str__(self) -> str:
-        return self.value

@@ -8,6 +8,7 @@ what it shows is what a user of the topics gets.
 import argparse
 import sys
 import time
+from typing import Dict, List, Optional, Tuple
 
 from diagnostic_msgs.msg import DiagnosticArray
 import rclpy
@@ -28,8 +29,9 @@ class Monitor(Node):
         self.create_timer(interval, self._print)
         self.frames = 0
         self.bytes = 0
-        self.latencies = []
-        self.diag = {}
+        self.latencies: List[float] = []
+        # task name -> (message, key-value pairs) of the node's last diagnostics
+        self.diag: Dict[str, Tuple[str, Dict[str, str]]] = {}
         self._window_start = time.monotonic()
         self._window_frames = 0
 
@@ -70,7 +72,7 @@ class Monitor(Node):
         sys.stdout.flush()
 
 
-def main(argv=None) -> int:
+def main(argv: Optional[List[str]] = None) -> int:
     """Print the status line until Ctrl-C."""
     args = rclpy.utilities.remove_ros_args(sys.argv if argv is None else argv)[1:]
     parser = argparse.ArgumentParser(prog='monitor', description=__doc__.splitlines()[0])

@@ -6,13 +6,13 @@ link, the node and the emulator all go through this module, so the protocol is
 written once.
 """
 
-from enum import Enum
 import json
 import math
 import re
-from typing import Any, NamedTuple, Optional
+from typing import Any, Dict, NamedTuple, Optional, Tuple
 
 from .paths import data_path
+from .text_enum import TextEnum
 
 PROTOCOL_VERSION = 2
 with open(data_path('firmware', 'VERSION'), encoding='ascii') as _version:  # the one source
@@ -43,7 +43,7 @@ _LOG_LEVELS = {'ERROR': 'error', 'WARNING': 'warn', 'WARN': 'warn', 'DEBUG': 'de
 
 # Required fields of each device message type, with the JSON types they may have.
 _NUMBER = (int, float)
-_SCHEMAS = {
+_SCHEMAS: Dict[str, Dict[str, Tuple[type, ...]]] = {
     'welcome': {'message': (str,)},
     'status': {'frame': (int,), 'fps': _NUMBER, 'timestamp': _NUMBER, 'heap': _NUMBER,
                'clients': (int,)},
@@ -52,7 +52,7 @@ _SCHEMAS = {
     'test': {},
 }
 # Optional v2 fields: checked when present so a bad value is caught, not propagated.
-_OPTIONAL = {
+_OPTIONAL: Dict[str, Dict[str, Tuple[type, ...]]] = {
     'welcome': {'protocol': (int,), 'firmware': (str,), 'frame_size': (str,),
                 'width': (int,), 'height': (int,), 'quality': (int,), 'fps_target': _NUMBER,
                 'auth': (bool,), 'max_clients': (int,)},
@@ -64,7 +64,7 @@ _OPTIONAL = {
 }
 
 
-class MessageKind(str, Enum):
+class MessageKind(TextEnum):
     """What a device text message is; members equal their text ('welcome', ...)."""
 
     WELCOME = 'welcome'
@@ -76,19 +76,13 @@ class MessageKind(str, Enum):
     INVALID = 'invalid'
     UNKNOWN = 'unknown'
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class SerialKind(str, Enum):
+class SerialKind(TextEnum):
     """What a serial console line is: a JSON reply, a tagged log line, or other text."""
 
     REPLY = 'reply'
     LOG = 'log'
     TEXT = 'text'
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class Message(NamedTuple):

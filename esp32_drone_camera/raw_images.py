@@ -31,7 +31,7 @@ except ImportError as exc:  # pragma: no cover - depends on the install
 try:
     import cv2
 except ImportError as exc:  # pragma: no cover - depends on the install
-    cv2 = None
+    cv2 = None  # type: ignore[assignment]  # optional: decode() checks for None
     _UNLOADABLE['OpenCV'] = str(exc)
 
 
@@ -158,9 +158,10 @@ class RawImagePublisher:
             with self._cv:
                 while self._slot is None and not self._stop:
                     self._cv.wait()
-                if self._stop:
+                slot, self._slot = self._slot, None
+                if self._stop or slot is None:  # None only when stopping
                     return
-                (data, sec, nanosec), self._slot = self._slot, None
+            data, sec, nanosec = slot
             started = time.perf_counter()
             try:
                 pixels, encoding = decode(data)

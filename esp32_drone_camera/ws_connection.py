@@ -31,8 +31,8 @@ try:
     from websockets.client import ClientProtocol
     from websockets.protocol import State
 except ImportError:  # websockets 10 (Ubuntu 22.04 and 24.04): same classes, older names
-    from websockets.client import ClientConnection as ClientProtocol  # type: ignore
-    from websockets.connection import State  # type: ignore
+    from websockets.client import ClientConnection as ClientProtocol
+    from websockets.connection import State
 
 USER_AGENT = 'esp32_drone_camera'
 SEND_TIMEOUT_S = 2.0  # a device that stops reading our few bytes is a dead link

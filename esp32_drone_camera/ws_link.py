@@ -15,7 +15,7 @@ import random
 import socket
 import threading
 import time
-from typing import Callable, NamedTuple, NoReturn, Optional
+from typing import Callable, NamedTuple, NoReturn, Optional, Protocol
 
 from websockets.exceptions import InvalidHandshake, InvalidStatus, InvalidURI
 from websockets.uri import parse_uri
@@ -29,7 +29,7 @@ __all__ = ['LinkCallbacks', 'WebSocketLink', 'backoff_delay', 'classify_failure'
            'Retry', 'Stalled', 'USER_AGENT']
 
 
-class LinkCallbacks:
+class LinkCallbacks(Protocol):
     """What the link reports; called in the link's thread, so keep them short."""
 
     def on_frame(self, data: bytes, arrival_ns: int) -> None:

@@ -9,6 +9,7 @@ Examples::
     ros2 launch esp32_drone_camera camera.launch.py namespace:=drone/camera
 """
 
+from esp32_drone_camera.protocol import DEFAULT_PORT
 from launch import LaunchDescription
 from launch.actions import DeclareLaunchArgument
 from launch.conditions import IfCondition
@@ -46,14 +47,14 @@ def generate_launch_description():
             default_value=PathJoinSubstitution([FindPackageShare('esp32_drone_camera'),
                                                 'config', 'camera.yaml']),
             description='Parameter file of the camera node.'),
-        DeclareLaunchArgument('device_url', default_value='ws://192.168.4.1:8080',
+        DeclareLaunchArgument('device_url', default_value=f'ws://192.168.4.1:{DEFAULT_PORT}',
                               description="The camera's WebSocket URL."),
         DeclareLaunchArgument('emulate', default_value='false', choices=['true', 'false'],
                               description='Also start the device emulator and use it.'),
         DeclareLaunchArgument('viewer', default_value='false', choices=['true', 'false'],
                               description='Also start the browser viewer '
                                           '(http://127.0.0.1:8081/).'),
-        DeclareLaunchArgument('emulator_port', default_value='8080',
+        DeclareLaunchArgument('emulator_port', default_value=str(DEFAULT_PORT),
                               description='Port of the emulator (with emulate:=true).'),
         DeclareLaunchArgument('serial_port', default_value='',
                               description='USB serial console of the camera, if connected.'),

@@ -4,12 +4,12 @@ import json
 import threading
 import time
 
+from camera_testkit.processes import wait_for
 from esp32_drone_camera.command_client import CANCELLED, NO_TRANSPORT
 from esp32_drone_camera.device_session import DeviceSession, load_token, MAX_TEXT_CHARS
 from esp32_drone_camera.link_state import LinkState, SerialState
 from esp32_drone_camera.settings import Settings
 import pytest
-from support import wait_for
 
 
 class Log:

@@ -6,14 +6,14 @@ import os
 import re
 import time
 
-from esp32_drone_camera import frames as frame_meta
+from camera_testkit.processes import Emulator, ROOT
 from esp32_drone_camera.emulator.imagery import comment_padding, FrameRenderer, FrameSource
 from esp32_drone_camera.emulator.jpeg_size import typical_bytes
+from esp32_drone_camera.frames import read_metadata
 from esp32_drone_camera.protocol import FRAME_SIZE_BY_NAME, FRAME_SIZE_NAMES
 from PIL import Image
 import pytest
 import serial
-from support import Emulator, ROOT
 from websockets.sync.client import connect
 
 QUALITIES = (0, 4, 8, 12, 20, 30, 40, 50, 63)
@@ -116,7 +116,7 @@ def test_runtime_commands_change_the_next_frames():
                 assert _reply(ws, {'cmd': 'quality', 'arg': quality})['ok']
                 got = _next_frames(ws, 3)[1:]  # one frame may have been in flight
                 for frame in got:
-                    assert frame_meta.read_metadata(frame).quality == quality
+                    assert read_metadata(frame).quality == quality
                     assert abs(len(frame) / typical_bytes('VGA', quality) - 1) < 0.15
             assert _reply(ws, {'cmd': 'framesize', 'arg': 'QVGA'})['ok']
             frame = _next_frames(ws, 2)[1]

@@ -13,6 +13,7 @@ import re
 import threading
 import time
 
+from camera_testkit.processes import Emulator, ROOT, wait_for
 from esp32_drone_camera.emulator.jpeg_size import typical_bytes
 from esp32_drone_camera.emulator.stock_console import (BANNER, QUALITY_INVALID, RESET_DELAY_S,
                                                        STOCK_COMMANDS, TOO_LONG,
@@ -21,7 +22,6 @@ from esp32_drone_camera.protocol import MAX_SERIAL_LINE, WELCOME_TEXT
 from PIL import Image
 import pytest
 import serial
-from support import Emulator, ROOT, wait_for
 from websockets.sync.client import connect
 
 ANSWER_BOUND_S = 0.5  # a typed command's first answer line (the machine may be loaded)

@@ -15,8 +15,8 @@ import sys
 import threading
 import time
 
+from camera_testkit.processes import free_port, ROOT, wait_for
 import pytest
-from support import free_port, ROOT
 from websockets.sync.client import connect
 
 DELAYS_MS = (0, 10, 50, 100, 250, 500)
@@ -107,12 +107,32 @@ def test_stalled_viewer_does_not_hold_up_the_exit(pair):
     assert elapsed < EXIT_BOUND_S, f'took {elapsed:.2f} s'
 
 
+def catches_sigterm(pid):
+    """Whether ``pid`` has a SIGTERM handler: Python has one for SIGINT from the start."""
+    try:
+        with open(f'/proc/{pid}/status', encoding='ascii') as f:
+            caught = next(int(line.split()[1], 16) for line in f if line.startswith('SigCgt:'))
+    except (OSError, StopIteration):  # exited, or not Linux
+        return False
+    return bool(caught & (1 << (signal.SIGTERM - 1)))
+
+
 def test_signal_while_starting_exits_zero():
     port = free_port()
     proc = subprocess.Popen([sys.executable, '-m', 'esp32_drone_camera.emulator', '--port',
                              str(port)], cwd=ROOT, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.25)  # importing: before the event loop runs
+    # Its stop handlers are set, it is still importing: the event loop does not run yet.
+    assert wait_for(lambda: catches_sigterm(proc.pid), 10, interval=0.005)
     code, err, elapsed = signal_and_wait(proc, signal.SIGINT, signal.SIGINT, 10)
     assert code == 0 and 'Traceback' not in err, f'exit {code}\n{err}'
     assert elapsed < EXIT_BOUND_S
+
+
+def test_the_entry_point_sets_its_handlers_before_the_heavy_imports():
+    # main() installs the stop handlers first: its module must not import these itself.
+    code = ('import sys, esp32_drone_camera.emulator.__main__; '
+            'print(sorted(m for m in ("asyncio", "PIL", "websockets") if m in sys.modules))')
+    out = subprocess.run([sys.executable, '-c', code], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60, check=True).stdout
+    assert out.strip() == '[]', out

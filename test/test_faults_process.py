@@ -39,12 +39,18 @@ def all_frames_valid(probe):
         assert_valid_jpeg(data)
 
 
-def test_kill_9_and_restart(probe, procs):
+def streaming_emulator(probe, procs):
+    """Start an emulator and a node on it; return the emulator once frames flow."""
     emu = Emulator('--pre-encoded', '10')
     procs.append(emu)
     procs.append(CameraNode(emu.url, **FAST_RECONNECT))
     assert probe.wait_frames(20, 20)
     assert probe.wait_diag('connection', lambda d: d[0] == OK, 5)
+    return emu
+
+
+def test_kill_9_and_restart(probe, procs):
+    emu = streaming_emulator(probe, procs)
     killed = time.monotonic()
     emu.proc.kill()
     emu.proc.wait()
@@ -66,11 +72,7 @@ def test_kill_9_and_restart(probe, procs):
 
 
 def test_sigstop_sigcont(probe, procs):
-    emu = Emulator('--pre-encoded', '10')
-    procs.append(emu)
-    procs.append(CameraNode(emu.url, **FAST_RECONNECT))
-    assert probe.wait_frames(20, 20)
-    assert probe.wait_diag('connection', lambda d: d[0] == OK, 5)
+    emu = streaming_emulator(probe, procs)
     stopped = time.monotonic()
     emu.signal(signal.SIGSTOP)
     try:

@@ -4,9 +4,10 @@ import json
 import os
 import re
 
+from camera_testkit.processes import ROOT
 from esp32_drone_camera import protocol
 from esp32_drone_camera.emulator.device import DeviceCore
-from support import ROOT
+from esp32_drone_camera.emulator.serial_console import ProtocolConsole
 
 FIRMWARE = os.path.join(ROOT, 'firmware')
 
@@ -24,6 +25,9 @@ def test_python_and_emulator_report_the_version_file():
     device = DeviceCore()
     assert device.welcome()['firmware'] == version
     assert device._cmd_info(None)['firmware'] == version
+    # The firmware's boot banner (console_text.h) names the version: so does the emulator's.
+    banner = ProtocolConsole(device, lambda line: None).banner()
+    assert banner[0] == f'ESP32-S3 Drone Camera System v{version} (emulator)'
 
 
 def test_builds_read_the_version_file():

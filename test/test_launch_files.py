@@ -217,6 +217,7 @@ def test_camera_launch_declares_its_arguments(load_launch_file, tmp_path, monkey
                              'emulator_port', 'serial_port', 'log_level', 'viewer'}
     assert defaults['namespace'] == 'camera'
     assert defaults['device_url'] == f'ws://192.168.4.1:{DEFAULT_PORT}'
+    assert defaults['emulator_port'] == str(DEFAULT_PORT)
     assert defaults['emulate'] == 'false' and defaults['serial_port'] == ''
     context = _context(**{k: v for k, v in defaults.items() if isinstance(v, str)})
     [params_file] = _resolve(context, [defaults['params_file']])

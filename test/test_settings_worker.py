@@ -2,8 +2,8 @@
 
 import threading
 
+from camera_testkit.processes import wait_for
 from esp32_drone_camera.settings_worker import SettingsWorker
-from support import wait_for
 
 
 def test_worker_runs_the_newest_task_and_supersedes_a_running_one():

@@ -6,7 +6,7 @@ objects per message. It reads the 2-10 byte WebSocket header, then the payload w
 MSG_WAITALL (one system call each, as a rule), and publishes the JPEG as a
 pre-serialised CompressedImage: the bytes of a template message with the stamp
 patched in, followed by the data, so rclpy does no Python-to-C message conversion.
-The camera node's link (``esp32_drone_camera/ws_link.py``) reads frames the same way,
+The camera node's link (``esp32_drone_camera/ws_connection.py``) reads frames the same way,
 with the protocol done properly; this one does nothing else, which makes it the
 reference for what receiving and publishing alone cost.
 

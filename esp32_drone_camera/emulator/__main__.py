@@ -1,26 +1,29 @@
-"""Command line of the emulator: ``python -m esp32_drone_camera.emulator``."""
+"""
+Command line of the emulator: ``python -m esp32_drone_camera.emulator``.
 
-# First of all: a Ctrl-C (or launch's second SIGINT) that lands while the imports below
-# run must ask for a clean stop, not raise KeyboardInterrupt in the middle of an import.
+A stop signal may come while the emulator is still starting (``ros2 launch`` and a
+quick Ctrl-C): ``main`` installs its handlers first, so this module imports only light
+modules at the top; asyncio, Pillow (through the faults) and the server come after.
+"""
+
+import argparse
+import os
+import sys
+from typing import List, Optional
+
+from .config import EmulatorConfig
 from .stop_signals import StopSignals
-SIGNALS = StopSignals()
-
-import argparse  # noqa: E402, I100
-import asyncio  # noqa: E402
-import os  # noqa: E402
-import sys  # noqa: E402
-
-from .config import EmulatorConfig  # noqa: E402
-from .faults import ALL_FAULTS  # noqa: E402
-from ..protocol import FRAME_SIZE_NAMES  # noqa: E402
+from ..protocol import DEFAULT_PORT, FRAME_SIZE_NAMES
 
 
-def parse_args(argv=None) -> EmulatorConfig:
+def parse_args(argv: Optional[List[str]] = None) -> EmulatorConfig:
     """Turn the command line into an EmulatorConfig."""
+    from .faults import ALL_FAULTS  # imports Pillow: after the signal handlers
     p = argparse.ArgumentParser(
         prog='emulator', description='Emulated ESP32-S3 drone camera (protocol v2).')
     p.add_argument('--host', default='127.0.0.1', help='address to bind (default 127.0.0.1)')
-    p.add_argument('--port', type=int, default=8080, help='TCP port, 0 for any (default 8080)')
+    p.add_argument('--port', type=int, default=DEFAULT_PORT,
+                   help=f'TCP port, 0 for any (default {DEFAULT_PORT})')
     p.add_argument('--fps', type=float, default=20.0, help='frames per second (default 20)')
     p.add_argument('--frame-size', default='VGA', choices=FRAME_SIZE_NAMES)
     p.add_argument('--quality', type=int, default=12, choices=range(64), metavar='0-63')
@@ -70,6 +73,7 @@ def parse_args(argv=None) -> EmulatorConfig:
 
 
 async def _serve(config: EmulatorConfig, signals: StopSignals) -> None:
+    import asyncio
     from .server import Emulator  # after the signal handlers: imports take a while
     emulator = Emulator(config)
     signals.attach(asyncio.get_running_loop(), emulator.stop)
@@ -82,9 +86,10 @@ async def _serve(config: EmulatorConfig, signals: StopSignals) -> None:
     await task
 
 
-def main(argv=None) -> int:
+def main(argv: Optional[List[str]] = None) -> int:
     """Run the emulator until SIGINT or SIGTERM; exit 0 however many of them arrive."""
-    signals = SIGNALS
+    signals = StopSignals()
+    import asyncio  # after the handlers: a heavy import
     try:
         config = parse_args(argv)
     except ValueError as exc:

@@ -3,7 +3,7 @@
 import dataclasses
 from typing import Optional
 
-from ..protocol import MAX_CLIENTS
+from ..protocol import DEFAULT_PORT, MAX_CLIENTS
 
 
 @dataclasses.dataclass
@@ -11,7 +11,7 @@ class EmulatorConfig:
     """Everything the command line can set."""
 
     host: str = '127.0.0.1'
-    port: int = 8080
+    port: int = DEFAULT_PORT
     fps: float = 20.0
     frame_size: str = 'VGA'
     quality: int = 12

@@ -10,9 +10,9 @@ it asks for through ``DeviceHooks``.
 import hmac
 import json
 import time
-from typing import Any, Callable, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
-from .. import commands as cmds
+from .. import commands
 from ..protocol import (FIRMWARE_VERSION, FRAME_SIZE_BY_NAME, loads_strict, MAX_CLIENTS,
                         MAX_ID_CHARS, MAX_TEXT_BYTES, PROTOCOL_VERSION, WELCOME_TEXT)
 
@@ -55,7 +55,7 @@ class DeviceCore:
         self.streaming = True
         self.quality = 12
         self.frame_size = 'VGA'
-        self.fps_target = 20
+        self.fps_target = 20.0
         self.verbose = False
         self.server_running = True
         self.heap = heap
@@ -83,7 +83,7 @@ class DeviceCore:
     # -- messages ---------------------------------------------------------------
     def welcome(self, legacy: bool = False) -> dict:
         """Return the welcome message (README-only form when ``legacy``)."""
-        msg = {'type': 'welcome', 'message': WELCOME_TEXT}
+        msg: Dict[str, Any] = {'type': 'welcome', 'message': WELCOME_TEXT}
         if not legacy:
             _, width, height = self.size
             msg.update(protocol=PROTOCOL_VERSION, firmware=FIRMWARE_VERSION,
@@ -113,26 +113,26 @@ class DeviceCore:
     def handle_json(self, text: str, transport: str) -> dict:
         """Answer one JSON command; returns the reply object."""
         if len(text.encode('utf-8', 'replace')) > MAX_TEXT_BYTES:
-            return _error(None, None, cmds.BAD_REQUEST, 'message too long')
+            return _error(None, None, commands.BAD_REQUEST, 'message too long')
         try:
             obj = loads_strict(text)
         except (ValueError, RecursionError):
-            return _error(None, None, cmds.BAD_REQUEST, 'not valid JSON')
+            return _error(None, None, commands.BAD_REQUEST, 'not valid JSON')
         if not isinstance(obj, dict):
-            return _error(None, None, cmds.BAD_REQUEST, 'not a JSON object')
+            return _error(None, None, commands.BAD_REQUEST, 'not a JSON object')
         request_id = obj.get('id')
         if request_id is not None and (not isinstance(request_id, str)
                                        or len(request_id) > MAX_ID_CHARS):
-            return _error(None, None, cmds.BAD_REQUEST, 'bad id')
+            return _error(None, None, commands.BAD_REQUEST, 'bad id')
         name = obj.get('cmd')
         if not isinstance(name, str):
-            return _error(request_id, None, cmds.BAD_REQUEST, 'no cmd')
-        if transport == cmds.WEBSOCKET and self.token is not None:
+            return _error(request_id, None, commands.BAD_REQUEST, 'no cmd')
+        if transport == commands.WEBSOCKET and self.token is not None:
             given = obj.get('token')
             # surrogatepass: a lone surrogate in JSON is a wrong token, not a crash.
             if not isinstance(given, str) or not hmac.compare_digest(
                     given.encode('utf-8', 'surrogatepass'), self.token.encode()):
-                return _error(request_id, name, cmds.UNAUTHORIZED, 'command token required')
+                return _error(request_id, name, commands.UNAUTHORIZED, 'command token required')
         return self.dispatch(name, obj.get('arg'), transport, request_id)
 
     def handle_human(self, line: str) -> Tuple[dict, str]:
@@ -140,25 +140,25 @@ class DeviceCore:
         words = line.split()
         if not words:
             return {}, ''
-        command = cmds.CATALOGUE.get(words[0])
+        command = commands.CATALOGUE.get(words[0])
         arg = words[1] if len(words) > 1 else None
         if command is not None:
-            arg = cmds.parse_human_argument(command, arg)
-        reply = self.dispatch(words[0], arg, cmds.SERIAL, None)
+            arg = commands.parse_human_argument(command, arg)
+        reply = self.dispatch(words[0], arg, commands.SERIAL, None)
         return reply, format_human(reply)
 
     def dispatch(self, name: str, arg: Any, transport: str, request_id: Optional[str]) -> dict:
         """Run a command whose request is well formed and authorised."""
-        command = cmds.CATALOGUE.get(name)
+        command = commands.CATALOGUE.get(name)
         if command is None:
-            return _error(request_id, name, cmds.UNKNOWN_COMMAND, f"unknown command '{name}'")
-        if command.serial_only and transport != cmds.SERIAL:
-            return _error(request_id, name, cmds.NOT_ALLOWED,
+            return _error(request_id, name, commands.UNKNOWN_COMMAND, f"unknown command '{name}'")
+        if command.serial_only and transport != commands.SERIAL:
+            return _error(request_id, name, commands.NOT_ALLOWED,
                           f'{name} is only allowed on the serial console')
         try:
-            arg = cmds.check_argument(command, arg)
-        except cmds.ArgumentError as exc:
-            return _error(request_id, name, cmds.BAD_ARGUMENT, str(exc))
+            arg = commands.check_argument(command, arg)
+        except commands.ArgumentError as exc:
+            return _error(request_id, name, commands.BAD_ARGUMENT, str(exc))
         result = getattr(self, '_cmd_' + name)(arg)
         reply = {'type': 'reply', 'cmd': name, 'ok': True, 'result': result}
         if request_id is not None:
@@ -238,7 +238,7 @@ class DeviceCore:
 
     def _cmd_help(self, _):
         return {'commands': [{'cmd': c.name, 'summary': c.summary}
-                             for c in cmds.CATALOGUE.values()]}
+                             for c in commands.CATALOGUE.values()]}
 
 
 def _error(request_id: Optional[str], name: Optional[str], code: str, message: str) -> dict:

@@ -1,7 +1,7 @@
 """Fault injection for the emulator: frames and messages a real device might garble."""
 
 import os
-from typing import Optional
+from typing import Iterable, Optional
 
 from .imagery import comment_padding
 
@@ -16,7 +16,7 @@ MALFORMED_TEXTS = ('{"type":"status","frame":', '{"type":"status","frame":"x","f
 class FaultPlan:
     """Round-robin over the enabled faults, one every ``interval`` frames."""
 
-    def __init__(self, faults=(), interval: int = 10):
+    def __init__(self, faults: Iterable[str] = (), interval: int = 10):
         unknown = set(faults) - set(ALL_FAULTS)
         if unknown:
             raise ValueError(f'unknown faults: {", ".join(sorted(unknown))}')

@@ -16,7 +16,7 @@ can send far faster than a real camera.
 import collections
 import functools
 import io
-from typing import List, NamedTuple, Tuple
+from typing import List, NamedTuple, Tuple, Union
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -40,12 +40,16 @@ def comment_padding(size: int) -> bytes:
     return b''.join(out)
 
 
+Font = Union[ImageFont.ImageFont, ImageFont.FreeTypeFont]  # FreeType when Pillow has it
+Curve = Tuple[Tuple[int, int], ...]  # (encoder quality, bytes of frame 0), ascending
+
+
 class Scene(NamedTuple):
     """The still part of the frames at one frame size, and its size-vs-quality curve."""
 
     background: Image.Image
-    font: ImageFont.ImageFont
-    curve: Tuple[Tuple[int, int], ...]  # (encoder quality, bytes of frame 0), ascending
+    font: Font
+    curve: Curve
 
 
 def _background(width: int, height: int) -> Image.Image:
@@ -58,7 +62,7 @@ def _background(width: int, height: int) -> Image.Image:
     return Image.merge('RGB', (red, green, blue))
 
 
-def _draw(background: Image.Image, font, number: int) -> Image.Image:
+def _draw(background: Image.Image, font: Font, number: int) -> Image.Image:
     image = background.copy()
     draw = ImageDraw.Draw(image)
     w, h = image.size
@@ -85,7 +89,7 @@ def scene(width: int, height: int) -> Scene:
     return Scene(background, font, curve)
 
 
-def encoder_setting(curve, target: int) -> Tuple[int, int]:
+def encoder_setting(curve: Curve, target: int) -> Tuple[int, int]:
     """Return (encoder quality, padding bytes) that make frame 0 ``target`` bytes long."""
     fitting = [(q, size) for q, size in curve if size <= target]
     quality, size = fitting[-1] if fitting else curve[0]

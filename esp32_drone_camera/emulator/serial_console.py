@@ -14,34 +14,29 @@ import json
 import os
 import time
 import tty
-from typing import Callable, List, Optional
+from typing import Optional
 
+from .console import Console
 from .device import DeviceCore
 from .stock_console import StockConsole
-from .. import commands as cmds
-from ..protocol import LOW_MEMORY_THRESHOLD, MAX_SERIAL_LINE
+from .. import commands
+from ..protocol import FIRMWARE_VERSION, LOW_MEMORY_THRESHOLD, MAX_SERIAL_LINE
 
 LOW_MEMORY_PERIOD_S = 10.0
-BANNER = ('ESP32-S3 Drone Camera System v2.2 (emulator)',
+BANNER = ('ESP32-S3 Drone Camera System v' + FIRMWARE_VERSION + ' (emulator)',
           '[MEMORY] Initial free heap: {heap_kb} KB',
           '[SUCCESS] Camera initialized successfully',
           '[SUCCESS] Native WebSocket server running')
 
 
-class ProtocolConsole:
+class ProtocolConsole(Console):
     """This project's firmware console: JSON commands and typed ones (docs/protocol.md)."""
 
-    def __init__(self, core: DeviceCore, write_line: Callable[[str], None]):
-        self.core = core
-        self.write_line = write_line
-
-    def banner(self) -> List[str]:
-        """Return the boot log."""
-        return [line.format(heap_kb=self.core.heap // 1024) for line in BANNER]
+    boot_log = BANNER
 
     def too_long(self) -> str:
         """Return the answer to a line longer than MAX_SERIAL_LINE."""
-        return json.dumps({'type': 'reply', 'cmd': '', 'ok': False, 'error': cmds.BAD_REQUEST,
+        return json.dumps({'type': 'reply', 'cmd': '', 'ok': False, 'error': commands.BAD_REQUEST,
                            'message': 'line too long'})
 
     def tick(self) -> None:
@@ -50,7 +45,7 @@ class ProtocolConsole:
     def answer(self, line: str) -> None:
         """Answer one line: a JSON reply line, or readable text for a typed command."""
         if line.lstrip().startswith('{'):
-            self.write_line(json.dumps(self.core.handle_json(line, cmds.SERIAL)))
+            self.write_line(json.dumps(self.core.handle_json(line, commands.SERIAL)))
         else:
             _, text = self.core.handle_human(line)
             for out in text.splitlines():
@@ -63,7 +58,8 @@ class SerialConsole:
     def __init__(self, core: DeviceCore, link: Optional[str] = None, legacy: bool = False):
         self.core = core
         self.link = link
-        self.interpreter = (StockConsole if legacy else ProtocolConsole)(core, self.write_line)
+        self.interpreter: Console = (StockConsole if legacy else ProtocolConsole)(
+            core, self.write_line)
         self.master: Optional[int] = None
         self.slave: Optional[int] = None
         self.path: Optional[str] = None
@@ -91,7 +87,7 @@ class SerialConsole:
 
     def unplug(self) -> None:
         """Unplug: the node's port read fails, as when the USB cable is pulled."""
-        if self.master is None:
+        if self.master is None or self.slave is None:
             return
         asyncio.get_running_loop().remove_reader(self.master)
         if self.link and os.path.lexists(self.link):
@@ -127,6 +123,8 @@ class SerialConsole:
             self.write_line(f'[WARNING] Low memory detected: {self.core.heap} bytes')
 
     def _on_readable(self) -> None:
+        if self.master is None:
+            return  # unplugged since the loop saw it readable
         try:
             data = os.read(self.master, 4096)
         except OSError:

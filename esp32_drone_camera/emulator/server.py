@@ -30,7 +30,7 @@ from .device import DeviceCore, DeviceHooks
 from .faults import corrupt_frame, FaultPlan, FRAME_FAULTS, malformed_text
 from .imagery import FrameSource
 from .serial_console import SerialConsole
-from .. import commands as cmds
+from .. import commands
 from ..frames import insert_metadata
 from ..paths import data_path
 from ..protocol import parse_ping, REJECT_HEADER, REJECT_MAX_CLIENTS
@@ -46,7 +46,7 @@ CATCH_UP_FRAMES = 2  # enough for a millisecond timer at 2000 fps; more would bu
 SIOCOUTQNSD = 0x894B  # Linux ioctl: bytes in a socket's send queue not yet sent
 
 
-def kernel_unsent(transport) -> int:
+def kernel_unsent(transport: asyncio.BaseTransport) -> int:
     """Return the bytes the kernel still holds unsent for this connection."""
     sock = transport.get_extra_info('socket')
     if sock is None:
@@ -55,6 +55,10 @@ def kernel_unsent(transport) -> int:
         return struct.unpack('i', fcntl.ioctl(sock.fileno(), SIOCOUTQNSD, b'\0' * 4))[0]
     except (OSError, ValueError):  # ValueError: closed meanwhile (fileno() is -1)
         return 0
+
+
+def _close_for_reset(ws: ServerConnection) -> None:
+    asyncio.ensure_future(ws.close(1012, 'camera reset'))
 
 
 @dataclasses.dataclass(eq=False)
@@ -284,7 +288,7 @@ class Emulator(DeviceHooks):
                 await ws.send(json.dumps({'type': 'pong', 'echo': ping, 'rx_us': rx,
                                           'tx_us': self.core.uptime_us()}))
         elif not self.cfg.legacy and text.lstrip().startswith('{'):
-            reply = self.core.handle_json(text, cmds.WEBSOCKET)
+            reply = self.core.handle_json(text, commands.WEBSOCKET)
             await ws.send(json.dumps(reply))
 
     # -- DeviceHooks ------------------------------------------------------------
@@ -293,8 +297,7 @@ class Emulator(DeviceHooks):
         self.paused_until = time.monotonic() + RESET_DELAY_S
         self.sequence = 0
         for ws in list(self.clients):
-            asyncio.get_running_loop().call_later(
-                0.05, lambda w=ws: asyncio.ensure_future(w.close(1012, 'camera reset')))
+            asyncio.get_running_loop().call_later(0.05, _close_for_reset, ws)
 
     def restart_camera(self, seconds: float) -> None:
         """Keep the camera dark for ``seconds``; viewers stay connected."""

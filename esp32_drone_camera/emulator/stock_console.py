@@ -11,11 +11,11 @@ console") is what a client may rely on, and test/test_emulator_legacy.py checks 
 """
 
 import asyncio
-from typing import Callable, List, NamedTuple, Optional
+from typing import List, NamedTuple, Optional
 
-from .device import DeviceCore
-from .. import commands as cmds
-from ..protocol import MAX_CLIENTS
+from .console import Console
+from .. import commands
+from ..protocol import DEFAULT_PORT, MAX_CLIENTS
 
 RESET_DELAY_S = 1.0  # the camera is dark this long after ``reset``
 
@@ -43,7 +43,8 @@ STOCK_COMMANDS = {c.name: c for c in (
     StockCommand('webstats', '_webstats', '=== WebSocket Server Statistics ===', False),
     StockCommand('clients', '_clients', '[WS] Connected clients: ', False),
     StockCommand('webstart', '_webstart',
-                 '[SUCCESS] Native WebSocket server running at http://192.168.4.1:8080/', True),
+                 '[SUCCESS] Native WebSocket server running at '
+                 f'http://192.168.4.1:{DEFAULT_PORT}/', True),
     StockCommand('webstop', '_webstop', '[WS] WebSocket server stopped', False),
     StockCommand('wstest', '_wstest', '[WS] Test message sent to ', False),
 )}
@@ -67,16 +68,10 @@ BANNER = ('ESP32-S3 Drone Camera System v2.1',
 CAMERA_INIT = BANNER[5:7]
 
 
-class StockConsole:
+class StockConsole(Console):
     """Answers typed commands as the stock firmware does, through ``write_line``."""
 
-    def __init__(self, core: DeviceCore, write_line: Callable[[str], None]):
-        self.core = core
-        self.write_line = write_line
-
-    def banner(self) -> List[str]:
-        """Return the boot log."""
-        return [line.format(heap_kb=self.core.heap // 1024) for line in BANNER]
+    boot_log = BANNER
 
     def too_long(self) -> str:
         """Return the answer to a line longer than the console takes."""
@@ -104,15 +99,15 @@ class StockConsole:
             self.write_line(out)
 
     # -- handlers: each returns the lines of its answer -----------------------------
-    def _start(self, _) -> List[str]:
+    def _start(self, _: Optional[str]) -> List[str]:
         self.core.streaming = True
         return [STOCK_COMMANDS['start'].confirms]
 
-    def _stop(self, _) -> List[str]:
+    def _stop(self, _: Optional[str]) -> List[str]:
         self.core.streaming = False
         return [STOCK_COMMANDS['stop'].confirms]
 
-    def _reset(self, _) -> List[str]:
+    def _reset(self, _: Optional[str]) -> List[str]:
         self.core.hooks.restart_camera(RESET_DELAY_S)
         asyncio.get_running_loop().call_later(RESET_DELAY_S, self._camera_back)
         return ['[CMD] Resetting camera module...']
@@ -125,14 +120,14 @@ class StockConsole:
         if word is None:
             return [f'[CMD] Current JPEG quality: {self.core.quality}',
                     'Usage: quality <0-63>']
-        low, high = cmds.QUALITY_RANGE
+        low, high = commands.QUALITY_RANGE
         if not (word.isdigit() and low <= int(word) <= high):
             return [QUALITY_INVALID + word]
         self.core.quality = int(word)
         return [f'{STOCK_COMMANDS["quality"].confirms}{self.core.quality}']
 
-    def _info(self, _) -> List[str]:
-        _, width, height = self.core.size
+    def _info(self, _: Optional[str]) -> List[str]:
+        width, height = self.core.size[1:]
         return [STOCK_COMMANDS['info'].confirms,
                 'Firmware: v2.1',
                 'Camera: OV2640',
@@ -144,7 +139,7 @@ class StockConsole:
                 f'Free heap: {self.core.heap // 1024} KB',
                 BLOCK_END]
 
-    def _stats(self, _) -> List[str]:
+    def _stats(self, _: Optional[str]) -> List[str]:
         core = self.core
         average = core.bytes_sent // core.frames if core.frames else 0
         return [STOCK_COMMANDS['stats'].confirms,
@@ -157,7 +152,7 @@ class StockConsole:
                 f'Uptime: {core.uptime_us() // 1_000_000} s',
                 BLOCK_END]
 
-    def _status(self, _) -> List[str]:
+    def _status(self, _: Optional[str]) -> List[str]:
         # The README's block, word for word; "streaming stopped" is not in the README.
         clients = len(self.core.hooks.client_list())
         doing = 'streaming video frames' if self.core.streaming else 'streaming stopped'
@@ -168,43 +163,43 @@ class StockConsole:
                 f'[WS] WebSocket clients: {clients}, {doing}',
                 BLOCK_END]
 
-    def _verbose(self, _) -> List[str]:
+    def _verbose(self, _: Optional[str]) -> List[str]:
         self.core.verbose = not self.core.verbose
         state = 'ON' if self.core.verbose else 'OFF'
         return [f'{STOCK_COMMANDS["verbose"].confirms}{state}']
 
-    def _clear(self, _) -> List[str]:
+    def _clear(self, _: Optional[str]) -> List[str]:
         self.core.clear_stats()
         return [STOCK_COMMANDS['clear'].confirms]
 
-    def _webstats(self, _) -> List[str]:
+    def _webstats(self, _: Optional[str]) -> List[str]:
         stats = self.core.hooks.server_stats()
         running = 'running' if self.core.server_running else 'stopped'
         return [STOCK_COMMANDS['webstats'].confirms,
-                f'Server: {running} on port 8080',
+                f'Server: {running} on port {DEFAULT_PORT}',
                 f'Connected clients: {len(self.core.hooks.client_list())}/{MAX_CLIENTS}',
                 f'Messages sent: {stats["messages_sent"]}',
                 f'Frames skipped: {stats["frames_skipped"]}',
                 f'Connections rejected: {stats["rejected"]}',
                 BLOCK_END]
 
-    def _clients(self, _) -> List[str]:
+    def _clients(self, _: Optional[str]) -> List[str]:
         clients = self.core.hooks.client_list()
         lines = [f'{STOCK_COMMANDS["clients"].confirms}{len(clients)}/{MAX_CLIENTS}']
         lines += [f'  Client {c["id"]}: {c["address"]}, frames sent: {c["frames"]}, '
                   f'skipped: {c["skipped"]}' for c in clients]
         return lines
 
-    def _webstart(self, _) -> List[str]:
+    def _webstart(self, _: Optional[str]) -> List[str]:
         self.core.server_running = True
         self.core.hooks.set_server_running(True)
         return [STOCK_COMMANDS['webstart'].confirms]
 
-    def _webstop(self, _) -> List[str]:
+    def _webstop(self, _: Optional[str]) -> List[str]:
         self.core.server_running = False
         self.core.hooks.set_server_running(False)
         return [STOCK_COMMANDS['webstop'].confirms]
 
-    def _wstest(self, _) -> List[str]:
+    def _wstest(self, _: Optional[str]) -> List[str]:
         sent = self.core.hooks.broadcast_test()
         return [f'{STOCK_COMMANDS["wstest"].confirms}{sent} clients']

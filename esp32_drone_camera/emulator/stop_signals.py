@@ -12,9 +12,10 @@ and a signal landing then would kill the process (exit -2).
 """
 
 import signal
+from types import FrameType
 from typing import Callable, Optional, TYPE_CHECKING
 
-if TYPE_CHECKING:  # asyncio is imported after the handlers are in place (__main__.py)
+if TYPE_CHECKING:  # asyncio itself is a heavy import, made after these handlers exist
     import asyncio
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -36,9 +37,9 @@ class StopSignals:
         if self.requested:
             loop.call_soon(stop)
 
-    def _on_signal(self, signum, frame) -> None:
+    def _on_signal(self, signum: int, frame: Optional[FrameType]) -> None:
         self.requested = True
-        if self._loop is None:
+        if self._loop is None or self._stop is None:
             return  # still starting: attach() stops it
         try:
             self._loop.call_soon_threadsafe(self._stop)

@@ -103,6 +103,7 @@ def run_streaming(cmd: List[str], env: dict, on_line: Callable[[str], None]) -> 
     proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, errors='replace',
                             start_new_session=True)
+    assert proc.stdout is not None  # stdout=PIPE
     try:
         for line in proc.stdout:
             if line.strip():

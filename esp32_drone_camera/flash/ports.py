@@ -14,6 +14,7 @@ import time
 from typing import List, NamedTuple, Optional, Sequence
 
 from serial.tools import list_ports
+from serial.tools.list_ports_common import ListPortInfo
 
 from .errors import (EXIT_NO_PORT, EXIT_PORT_ACCESS, EXIT_PORT_AMBIGUOUS, FlashError)
 from .release import RELEASE_SERVICE
@@ -32,14 +33,14 @@ _NO_PORT_HINT = ('check the cable (a charge-only cable has no data lines); an ES
                  'it does not')
 
 
-def kind(port) -> str:
+def kind(port: ListPortInfo) -> str:
     """Name what a port's VID:PID says it is ('' when it is no ESP32 candidate)."""
     if port.vid == ESPRESSIF_VID:
         return ESPRESSIF_USB.get(port.pid, 'Espressif USB device')
     return USB_UART_BRIDGES.get((port.vid, port.pid), '')
 
 
-def describe(port) -> str:
+def describe(port: ListPortInfo) -> str:
     """One line for a port: device, VID:PID and what that is, and its own description."""
     # pyserial says 'n/a' where the system gives no description.
     own = port.description if port.description not in (None, '', 'n/a') else ''

@@ -8,9 +8,12 @@ port, ``false`` opens it again. rclpy is imported only here, on use: flashing wi
 
 import contextlib
 import sys
-from typing import Callable, Iterator
+from typing import Callable, Iterator, TYPE_CHECKING
 
 from .errors import EXIT_RELEASE_FAILED, FlashError
+
+if TYPE_CHECKING:  # rclpy itself is imported on use
+    from rclpy.client import Client
 
 RELEASE_SERVICE = 'release_serial'
 RELEASE_TIMEOUT_S = 10.0
@@ -35,7 +38,8 @@ def set_serial_released(node: str, release: bool, timeout_s: float = RELEASE_TIM
     rclpy.init(context=context)
     try:
         ros_node = rclpy.create_node('esp32_drone_camera_flash', context=context)
-        client = ros_node.create_client(SetBool, service)
+        # rclpy (Kilted) types the client by request and response types it cannot infer
+        client: 'Client' = ros_node.create_client(SetBool, service)
         if not client.wait_for_service(timeout_sec=timeout_s):
             raise FlashError(EXIT_RELEASE_FAILED, f'service {service} not available '
                                                   f'(is the camera node {node} running?)')
