@@ -18,8 +18,6 @@ import yaml
 
 from .paths import PACKAGE, share_dir
 
-DISTORTION_MODELS = ('plumb_bob', 'rational_polynomial', 'equidistant')
-
 
 class CalibrationError(ValueError):
     """A calibration URL or file that cannot be used."""

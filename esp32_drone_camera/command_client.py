@@ -3,7 +3,8 @@ Correlates device commands with their replies, whatever link carried them.
 
 Each request gets a fresh id; the reply with that id completes the request's future.
 A request that gets no reply within its timeout fails with "device did not confirm",
-so a service never hangs on a stock (v1) device or a vanished one.
+so a service never hangs on a stock (v1) device or a vanished one; ``close`` ends the
+calls still waiting, so shutting down never waits for a timeout either.
 """
 
 import concurrent.futures
@@ -21,11 +22,12 @@ class Reply(NamedTuple):
     result: dict
     error: str = ''
     message: str = ''
-    transport: str = ''
 
 
+_CANCELLED: dict = {}  # completes a waiting call without a reply
 NO_TRANSPORT = 'no_transport'
 NOT_CONFIRMED = 'not_confirmed'
+CANCELLED = 'cancelled'
 
 
 class CommandClient:
@@ -38,6 +40,7 @@ class CommandClient:
         self._ids = itertools.count(1)
         self._pending: Dict[str, concurrent.futures.Future] = {}
         self._lock = threading.Lock()
+        self._closed = False
 
     def call(self, cmd: str, arg: Any = None, timeout: float = 2.0) -> Reply:
         """Send ``cmd`` and wait at most ``timeout`` seconds for its reply."""
@@ -47,24 +50,27 @@ class CommandClient:
         request_id = f'r{next(self._ids)}'
         future: concurrent.futures.Future = concurrent.futures.Future()
         with self._lock:
+            if self._closed:
+                return Reply(False, {}, CANCELLED, f'{cmd!r} cancelled: shutting down')
             self._pending[request_id] = future
         try:
             token = self._token() if name == 'websocket' else ''
             if not send(format_command(cmd, arg, request_id, token)):
-                return Reply(False, {}, NO_TRANSPORT, f'{name} link is not open', name)
+                return Reply(False, {}, NO_TRANSPORT, f'{name} link is not open')
             try:
                 reply = future.result(timeout)
             except concurrent.futures.TimeoutError:
                 return Reply(False, {}, NOT_CONFIRMED,
-                             f'device did not confirm {cmd!r} within {timeout:g} s over {name}',
-                             name)
+                             f'device did not confirm {cmd!r} within {timeout:g} s over {name}')
         finally:
             with self._lock:
                 self._pending.pop(request_id, None)
+        if reply is _CANCELLED:
+            return Reply(False, {}, CANCELLED, f'{cmd!r} cancelled: shutting down')
         if reply.get('ok'):
-            return Reply(True, reply.get('result') or {}, transport=name)
+            return Reply(True, reply.get('result') or {})
         return Reply(False, {}, str(reply.get('error', 'failed')),
-                     str(reply.get('message', 'device refused')), name)
+                     str(reply.get('message', 'device refused')))
 
     def on_reply(self, reply: dict) -> bool:
         """Complete the request a reply belongs to; False if nobody waits for it."""
@@ -73,5 +79,20 @@ class CommandClient:
             future = self._pending.get(request_id) if request_id else None
         if future is None or future.done():
             return False
-        future.set_result(reply)
+        try:
+            future.set_result(reply)
+        except concurrent.futures.InvalidStateError:
+            return False  # cancelled meanwhile
         return True
+
+    def close(self) -> None:
+        """End every call waiting for a reply, and refuse new ones (CANCELLED)."""
+        with self._lock:
+            self._closed = True
+            waiting = list(self._pending.values())
+        for future in waiting:
+            if not future.done():
+                try:
+                    future.set_result(_CANCELLED)
+                except concurrent.futures.InvalidStateError:
+                    pass  # its reply won the race

@@ -1,16 +1,17 @@
 """
 Diagnostics in the diagnostic_updater style, built from plain data.
 
-The node collects a ``Snapshot`` once a second; ``build`` turns it into statuses named
-``<node>: <task>`` with one hardware_id and levels that mean something. No ROS here:
-the node converts the result to diagnostic_msgs.
+The node gathers a ``Snapshot`` once a second, each of its parts giving its own fields;
+``build`` turns it into statuses named ``<node>: <task>`` with one hardware_id and
+levels that mean something. No ROS here: the node converts the result to
+diagnostic_msgs.
 """
 
 from collections import deque
 import dataclasses
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
-from . import ws_link
+from .link_state import LinkState, SerialState
 from .protocol import LOW_MEMORY_THRESHOLD
 
 OK, WARN, ERROR, STALE = 0, 1, 2, 3
@@ -43,9 +44,24 @@ class FrequencyWindow:
         events = count - c0
         return (events / span if span > 0 else 0.0), events, span
 
-    def reset(self) -> None:
-        """Forget the window (after a deliberate stop)."""
-        self._ticks.clear()
+
+class StreamWindow:
+    """
+    The frame rate and the rejections over the last ``size`` diagnostics ticks.
+
+    ``advance`` is the tick: call it once per diagnostics period, then read its result.
+    """
+
+    def __init__(self, size: int = 5):
+        self._rate = FrequencyWindow(size)
+        self._rejected_at_tick = 0
+
+    def advance(self, published: int, rejected_total: int, now: float) -> dict:
+        """Record the counts at ``now``; return the window's fields of the snapshot."""
+        rate, events, span = self._rate.tick(published, now)
+        rejected, self._rejected_at_tick = rejected_total - self._rejected_at_tick, rejected_total
+        return {'rate': rate, 'rate_events': events, 'rate_window_s': span,
+                'rejected_in_window': rejected}
 
 
 @dataclasses.dataclass
@@ -104,18 +120,18 @@ def _connection(s: Snapshot) -> Status:
               ('Protocol', _fmt(s.protocol)), ('Firmware', s.firmware or 'n/a')]
     state = s.link_state
     silent = s.since_last_frame_s
-    if state == ws_link.CONNECTED and not s.stopped_on_request and silent is not None \
+    if state == LinkState.CONNECTED and not s.stopped_on_request and silent is not None \
             and silent > s.stale_timeout:
         level, message = ERROR, f'connected but no frames for {silent:.1f} s (stalled)'
-    elif state == ws_link.CONNECTED:
+    elif state == LinkState.CONNECTED:
         level, message = OK, 'connected'
         if s.protocol == 1:
             message = 'connected (device speaks protocol v1: no commands, arrival stamps)'
-    elif state == ws_link.DEVICE_FULL:
+    elif state == LinkState.DEVICE_FULL:
         level, message = ERROR, f'device full, retrying slowly: {s.link_detail}'
-    elif state == ws_link.STALLED:
+    elif state == LinkState.STALLED:
         level, message = ERROR, f'stream stalled, reconnecting: {s.link_detail}'
-    elif state == ws_link.CONNECTING and s.connects == 0:
+    elif state == LinkState.CONNECTING and s.connects == 0:
         level, message = WARN, 'connecting'
     else:
         level, message = ERROR, f'disconnected: {s.link_detail}'
@@ -171,7 +187,7 @@ def _link(s: Snapshot) -> Status:
     values = [('Round-trip time (ms)', _fmt(s.rtt_ms)),
               ('Clock offset device-node (ms)', _fmt(s.clock_offset_ms)),
               ('Timestamp source', s.timestamp_source)]
-    if s.link_state != ws_link.CONNECTED:
+    if s.link_state != LinkState.CONNECTED:
         level, message = OK, 'not connected'
     elif s.rtt_ms is None:
         level, message = WARN, 'no PONG from the device yet'
@@ -196,8 +212,8 @@ def _device(s: Snapshot) -> Status:
         level, message = WARN, f'low free heap: {heap} bytes'
     elif s.device_status is None:
         level, message = (WARN, 'no status received yet') if s.link_state == \
-            ws_link.CONNECTED else (OK, 'not connected')
-    elif s.link_state == ws_link.CONNECTED and (s.device_status_age_s or 0) > STATUS_STALE_S:
+            LinkState.CONNECTED else (OK, 'not connected')
+    elif s.link_state == LinkState.CONNECTED and (s.device_status_age_s or 0) > STATUS_STALE_S:
         level, message = WARN, f'no status for {s.device_status_age_s:.1f} s'
     else:
         level, message = OK, 'device healthy'
@@ -206,9 +222,9 @@ def _device(s: Snapshot) -> Status:
 
 def _serial(s: Snapshot) -> Status:
     values = [('Port', s.serial_port), ('State', s.serial_state), ('Detail', s.serial_detail)]
-    if s.serial_state == 'open':
+    if s.serial_state == SerialState.OPEN:
         level, message = OK, 'open'
-    elif s.serial_state == 'released':
+    elif s.serial_state == SerialState.RELEASED:
         level, message = OK, 'released on request'
     else:
         level, message = WARN, f'not open: {s.serial_detail}'

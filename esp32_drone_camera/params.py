@@ -1,12 +1,13 @@
-"""The node's parameters: names, defaults, ranges and descriptions in one table."""
+"""
+The node's parameters: names, defaults, ranges and descriptions in one table.
+
+ROS-free but for ``descriptor``, which imports the ROS message types when called.
+"""
 
 from typing import NamedTuple, Optional, Tuple
 
-from rcl_interfaces.msg import (FloatingPointRange, IntegerRange, ParameterDescriptor,
-                                ParameterType)
-
 from .commands import FPS_RANGE, QUALITY_RANGE
-from .protocol import FRAME_SIZE_NAMES
+from .protocol import DEFAULT_PORT, FRAME_SIZE_NAMES
 
 DEFAULT_CAMERA_INFO_URL = 'package://esp32_drone_camera/config/ov2640_vga.yaml'
 
@@ -23,7 +24,7 @@ class Param(NamedTuple):
 
 
 PARAMS = (
-    Param('device_url', 'ws://192.168.4.1:8080', "The camera's WebSocket URL."),
+    Param('device_url', f'ws://192.168.4.1:{DEFAULT_PORT}', "The camera's WebSocket URL."),
     Param('frame_id', 'camera_optical_frame',
           'frame_id of images and camera_info (an optical frame, REP-103/105).'),
     Param('camera_name', 'esp32_drone_camera', 'Camera name in the calibration file.'),
@@ -55,7 +56,8 @@ PARAMS = (
     Param('ping_interval', 1.0, 'Seconds between PINGs (round-trip time and clock sync).',
           (0.1, 60.0)),
     Param('command_transport', 'auto', 'Where device commands go: auto (WebSocket when '
-          'connected, else serial), websocket or serial.',
+          'connected, else serial; serial first when the device speaks protocol v1, which '
+          'confirms nothing over WebSocket), websocket or serial.',
           choices=('auto', 'websocket', 'serial'), read_only=False),
     Param('command_timeout', 2.0, 'Seconds to wait for the device to confirm a command.',
           (0.1, 30.0), read_only=False),
@@ -77,8 +79,10 @@ PARAMS = (
 DEVICE_PARAMS = {'jpeg_quality': 'quality', 'frame_size': 'framesize', 'target_fps': 'fps'}
 
 
-def descriptor(param: Param) -> ParameterDescriptor:
+def descriptor(param: Param):
     """Build the ROS ParameterDescriptor of ``param``."""
+    from rcl_interfaces.msg import (FloatingPointRange, IntegerRange, ParameterDescriptor,
+                                    ParameterType)
     desc = param.description
     if param.choices:
         desc += ' One of: ' + ', '.join(param.choices) + '.'

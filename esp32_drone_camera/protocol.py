@@ -6,6 +6,7 @@ link, the node and the emulator all go through this module, so the protocol is
 written once.
 """
 
+from enum import Enum
 import json
 import math
 import re
@@ -60,16 +61,42 @@ _OPTIONAL = {
 }
 
 
+class MessageKind(str, Enum):
+    """What a device text message is; members equal their text ('welcome', ...)."""
+
+    WELCOME = 'welcome'
+    STATUS = 'status'
+    REPLY = 'reply'
+    PONG = 'pong'
+    PONG_V1 = 'pong_v1'  # the README firmware's plain PONG
+    TEST = 'test'
+    INVALID = 'invalid'
+    UNKNOWN = 'unknown'
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class SerialKind(str, Enum):
+    """What a serial console line is: a JSON reply, a tagged log line, or other text."""
+
+    REPLY = 'reply'
+    LOG = 'log'
+    TEXT = 'text'
+
+    def __str__(self) -> str:
+        return self.value
+
+
 class Message(NamedTuple):
     """
     A classified device text message.
 
-    kind is one of welcome, status, reply, pong, pong_v1, test, invalid, unknown;
     fields holds the parsed JSON object (empty for pong_v1, invalid and unknown);
     error says why an invalid message was rejected.
     """
 
-    kind: str
+    kind: MessageKind
     fields: dict
     error: str = ''
 
@@ -94,33 +121,35 @@ def _type_ok(value: Any, types: tuple) -> bool:
 def parse_text(text: str) -> Message:
     """Classify one text message received from the device."""
     if text == 'PONG':
-        return Message('pong_v1', {})
+        return Message(MessageKind.PONG_V1, {})
     head = text.lstrip()[:1]
     if head not in ('{', '['):
-        return Message('unknown', {}) if text.strip() else Message('invalid', {}, 'empty')
+        if not text.strip():
+            return Message(MessageKind.INVALID, {}, 'empty')
+        return Message(MessageKind.UNKNOWN, {})
     try:
         obj = loads_strict(text)
     except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
-        return Message('invalid', {}, f'bad JSON: {type(exc).__name__}')
+        return Message(MessageKind.INVALID, {}, f'bad JSON: {type(exc).__name__}')
     if not isinstance(obj, dict):
-        return Message('invalid', {}, 'not a JSON object')
+        return Message(MessageKind.INVALID, {}, 'not a JSON object')
     kind = obj.get('type')
     if not isinstance(kind, str):
-        return Message('invalid', {}, 'no "type" field')
+        return Message(MessageKind.INVALID, {}, 'no "type" field')
     schema = _SCHEMAS.get(kind)
     if schema is None:
-        return Message('unknown', obj)
+        return Message(MessageKind.UNKNOWN, obj)
     for key, types in schema.items():
         if key not in obj:
-            return Message('invalid', {}, f'{kind}: missing "{key}"')
+            return Message(MessageKind.INVALID, {}, f'{kind}: missing "{key}"')
         if not _type_ok(obj[key], types):
-            return Message('invalid', {}, f'{kind}: bad "{key}"')
+            return Message(MessageKind.INVALID, {}, f'{kind}: bad "{key}"')
     for key, types in _OPTIONAL[kind].items():
         if key in obj and not _type_ok(obj[key], types):
-            return Message('invalid', {}, f'{kind}: bad "{key}"')
+            return Message(MessageKind.INVALID, {}, f'{kind}: bad "{key}"')
     if kind == 'welcome':
         obj.setdefault('protocol', LEGACY_PROTOCOL)
-    return Message(kind, obj)
+    return Message(MessageKind(kind), obj)
 
 
 def format_command(cmd: str, arg: Any = None, request_id: Optional[str] = None,
@@ -153,9 +182,9 @@ def parse_ping(text: str) -> Optional[str]:
 
 
 class SerialLine(NamedTuple):
-    """A classified serial console line: kind is reply, log or text."""
+    """A classified serial console line."""
 
-    kind: str
+    kind: SerialKind
     level: str = ''
     reply: Optional[dict] = None
     low_memory: Optional[int] = None
@@ -166,12 +195,12 @@ def parse_serial_line(line: str) -> SerialLine:
     line = line.rstrip('\r\n')
     if line.startswith('{'):
         msg = parse_text(line)
-        if msg.kind == 'reply':
-            return SerialLine('reply', reply=msg.fields)
-        return SerialLine('text')
+        if msg.kind is MessageKind.REPLY:
+            return SerialLine(SerialKind.REPLY, reply=msg.fields)
+        return SerialLine(SerialKind.TEXT)
     tag = _LOG_TAG.match(line)
     if tag:
         low = _LOW_MEMORY.match(line)
-        return SerialLine('log', _LOG_LEVELS.get(tag.group(1).upper(), 'info'),
+        return SerialLine(SerialKind.LOG, _LOG_LEVELS.get(tag.group(1).upper(), 'info'),
                           low_memory=int(low.group(1)) if low else None)
-    return SerialLine('text')
+    return SerialLine(SerialKind.TEXT)

@@ -4,11 +4,12 @@ Threads that carry their name to the OS, so ``top -H`` and ``ps -L`` show it.
 Python names threads only for itself; on Linux the kernel sees every thread of the
 node as "python3". Named threads let a user (and ``bench/``) see at a glance which
 part of the node uses the CPU: ``ws_link``, ``diagnostics``, ``serial_link``,
-``raw_decoder``. Everything else in the process is rclpy and Fast DDS.
+``raw_decoder``, ``device_settings``. Everything else in the process is rclpy and Fast DDS.
 """
 
 import ctypes
 import threading
+import time
 from typing import Callable
 
 _PR_SET_NAME = 15  # linux/prctl.h
@@ -29,3 +30,47 @@ def named_thread(target: Callable, name: str, args: tuple = ()) -> threading.Thr
         _set_os_name(name)
         target(*args)
     return threading.Thread(target=run, name=name, daemon=True)
+
+
+class Ticker:
+    """
+    Calls ``tick()`` every ``period`` seconds in a named thread, until ``stop()``.
+
+    A plain thread, not an executor timer: each executor wake-up rebuilds its wait set
+    (every service, timer and event of the node) and hands the callback to a worker,
+    which costs more CPU than the work itself (docs/benchmarks.md).
+    """
+
+    def __init__(self, period: float, tick: Callable[[], None], name: str,
+                 on_error: Callable[[Exception], None]):
+        self.period = period
+        self._tick = tick
+        self._on_error = on_error
+        self._stop = threading.Event()
+        self._thread = named_thread(self._loop, name)
+
+    def start(self) -> None:
+        """Start ticking."""
+        self._thread.start()
+
+    def stop(self, timeout: float = 0.5) -> None:
+        """Stop ticking; wait at most ``timeout`` for a tick in progress."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    @property
+    def stopping(self) -> bool:
+        """Tell whether stop() was called."""
+        return self._stop.is_set()
+
+    def _loop(self) -> None:
+        next_at = time.monotonic()
+        while True:
+            next_at = max(next_at + self.period, time.monotonic())
+            if self._stop.wait(next_at - time.monotonic()):
+                return
+            try:
+                self._tick()
+            except Exception as exc:  # noqa: BLE001 - the ticker must outlive a bad tick
+                self._on_error(exc)

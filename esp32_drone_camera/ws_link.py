@@ -36,16 +36,6 @@ __all__ = ['LinkCallbacks', 'WebSocketLink', 'backoff_delay', 'classify_failure'
            'Retry', 'Stalled', 'USER_AGENT', 'parse_device_url']
 HEALTHY_AFTER_S = 5.0  # valid frames for this long make a connection "healthy"
 
-# Temporary aliases: camera_node.py and diagnostics.py (and test_core_units.py,
-# ws_link_check.py) still name the states through this module. Remove them once those
-# files import link_state.LinkState.
-CONNECTING = LinkState.CONNECTING
-CONNECTED = LinkState.CONNECTED
-DISCONNECTED = LinkState.DISCONNECTED
-DEVICE_FULL = LinkState.DEVICE_FULL
-STALLED = LinkState.STALLED
-STOPPED = LinkState.STOPPED
-
 
 class LinkCallbacks:
     """What the link reports; called in the link's thread, so keep them short."""

@@ -6,7 +6,7 @@ import os
 import signal
 import time
 
-from esp32_drone_camera import calibration as calib
+from esp32_drone_camera import calibration
 from esp32_drone_camera import frames
 from esp32_drone_camera.emulator import capture_log
 import pytest
@@ -221,7 +221,7 @@ def test_set_camera_info_writes_the_calibration_file(probe, procs, tmp_path):
                                      p=[500.0, 0, 320, 0, 0, 500, 240, 0, 0, 0, 1, 0])
     reply = probe.call(SetCameraInfo, '~/set_camera_info', request)
     assert reply.success, reply.status_message
-    saved = calib.load(str(path))
+    saved = calibration.load(str(path))
     assert saved.k[0] == 500.0 and saved.d[0] == 0.1 and saved.camera_name == 'esp32_drone_camera'
     assert wait_for(lambda: probe.infos[-1].k[0] == 500.0, 5)
 

@@ -11,6 +11,7 @@ import time
 
 from esp32_drone_camera import frames
 from esp32_drone_camera.emulator import capture_log
+from esp32_drone_camera.protocol import DEFAULT_PORT
 import netns
 from netns import record
 import pytest
@@ -40,10 +41,10 @@ def host():
 def emulator_in(h, procs, *extra):
     """Start the emulator inside the namespace; return its URL."""
     emu = Proc(h.command([PY, '-m', 'esp32_drone_camera.emulator', '--host', h.address,
-                          '--port', '8080', *extra]))
+                          '--port', str(DEFAULT_PORT), *extra]))
     procs.append(emu)
     emu.wait_line('EMULATOR READY')
-    return emu, f'ws://{h.address}:8080'
+    return emu, f'ws://{h.address}:{DEFAULT_PORT}'
 
 
 def first_frame_after(probe, wall_ns):

@@ -12,8 +12,8 @@ import json
 import os
 import threading
 
-from esp32_drone_camera import calibration as calib
-from esp32_drone_camera import commands as cmds
+from esp32_drone_camera import calibration
+from esp32_drone_camera import commands
 from esp32_drone_camera import frames, protocol
 from esp32_drone_camera.command_client import CommandClient, Reply
 from esp32_drone_camera.emulator.device import DeviceCore
@@ -152,7 +152,7 @@ yaml_matrices = st.fixed_dictionaries({}, optional={
 @st.composite
 def calibration_docs(draw):
     """Draw a valid calibration with some fields replaced by random YAML values."""
-    doc = yaml.safe_load(calib.dump(calib.Calibration(640, 480, 'cam')))
+    doc = yaml.safe_load(calibration.dump(calibration.Calibration(640, 480, 'cam')))
     for key in draw(st.lists(st.sampled_from(CALIB_KEYS), max_size=3)):
         doc[key] = draw(yaml_values | yaml_matrices)
     return yaml.safe_dump(doc)
@@ -162,8 +162,8 @@ def calibration_docs(draw):
 @given(st.one_of(st.text(max_size=200), calibration_docs()))
 def test_calibration_parse_raises_only_calibration_error(text):
     try:
-        c = calib.parse(text)
-    except calib.CalibrationError:
+        c = calibration.parse(text)
+    except calibration.CalibrationError:
         return
     assert c.width > 0 and c.height > 0 and len(c.k) == 9 and len(c.p) == 12
 
@@ -201,11 +201,11 @@ def test_command_client_survives_any_device_text(noise, ok, result):
 
 # -- the emulator's command handling (mirrors the firmware core) -------------------
 command_objects = st.fixed_dictionaries(
-    {'cmd': st.sampled_from(sorted(cmds.CATALOGUE)) | any_text},
+    {'cmd': st.sampled_from(sorted(commands.CATALOGUE)) | any_text},
     optional={'arg': json_values, 'id': json_values | any_text, 'token': any_text | json_values})
 command_text = st.one_of(any_text, command_objects.map(json.dumps), json_values.map(json.dumps))
-ERRORS = (cmds.UNKNOWN_COMMAND, cmds.BAD_ARGUMENT, cmds.UNAUTHORIZED, cmds.NOT_ALLOWED,
-          cmds.BAD_REQUEST, cmds.FAILED)
+ERRORS = (commands.UNKNOWN_COMMAND, commands.BAD_ARGUMENT, commands.UNAUTHORIZED,
+          commands.NOT_ALLOWED, commands.BAD_REQUEST, commands.FAILED)
 
 
 def check_reply(reply):
@@ -220,26 +220,26 @@ def check_reply(reply):
 
 
 @FUZZ
-@given(command_text, st.sampled_from((cmds.WEBSOCKET, cmds.SERIAL)),
+@given(command_text, st.sampled_from((commands.WEBSOCKET, commands.SERIAL)),
        st.sampled_from((None, 's3cret')))
 def test_device_handle_json(text, transport, token):
     core = DeviceCore(token=token)
     reply = core.handle_json(text, transport)
     check_reply(reply)
-    if token and transport == cmds.WEBSOCKET and reply['ok']:
+    if token and transport == commands.WEBSOCKET and reply['ok']:
         assert json.loads(text).get('token') == token, 'a command ran without the token'
 
 
 @FUZZ
 @given(st.one_of(any_text, st.builds(lambda c, a: f'{c} {a}',
-                                     st.sampled_from(sorted(cmds.CATALOGUE)), any_text)))
+                                     st.sampled_from(sorted(commands.CATALOGUE)), any_text)))
 def test_device_handle_human(line):
     reply, text = DeviceCore().handle_human(line)
     assert isinstance(text, str)
     if reply:
         check_reply(reply)
         assert reply.get('cmd') not in ('webstart', 'webstop') or reply['ok'] or \
-            reply['error'] == cmds.BAD_ARGUMENT
+            reply['error'] == commands.BAD_ARGUMENT
 
 
 # -- regressions: crashes the fuzzing found (reported; fixed in the package) -------
@@ -260,12 +260,12 @@ def test_regression_deeply_nested_json_is_invalid_not_a_crash(text):
 def test_regression_bad_calibration_is_a_calibration_error(text):
     # TypeError, OverflowError and RecursionError escaped, and the node catches only
     # CalibrationError at startup: a bad calibration file crashed the node.
-    with pytest.raises(calib.CalibrationError):
-        calib.parse(text)
+    with pytest.raises(calibration.CalibrationError):
+        calibration.parse(text)
 
 
 def test_regression_lone_surrogate_token_is_unauthorized_not_a_crash():
     # UnicodeEncodeError in the token comparison ended the client's connection (1011).
     reply = DeviceCore(token='s3cret').handle_json('{"cmd":"info","token":"\\ud800"}',
-                                                   cmds.WEBSOCKET)
-    assert reply['error'] == cmds.UNAUTHORIZED
+                                                   commands.WEBSOCKET)
+    assert reply['error'] == commands.UNAUTHORIZED

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+from esp32_drone_camera.protocol import DEFAULT_PORT
 import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -207,7 +208,7 @@ def test_camera_launch_declares_its_arguments(load_launch_file, tmp_path, monkey
     assert set(defaults) == {'namespace', 'params_file', 'device_url', 'emulate',
                              'emulator_port', 'serial_port', 'log_level'}
     assert defaults['namespace'] == 'camera'
-    assert defaults['device_url'] == 'ws://192.168.4.1:8080'
+    assert defaults['device_url'] == f'ws://192.168.4.1:{DEFAULT_PORT}'
     assert defaults['emulate'] == 'false' and defaults['serial_port'] == ''
     context = _context(**{k: v for k, v in defaults.items() if isinstance(v, str)})
     [params_file] = _resolve(context, [defaults['params_file']])
@@ -215,7 +216,7 @@ def test_camera_launch_declares_its_arguments(load_launch_file, tmp_path, monkey
 
 
 @pytest.mark.parametrize('emulate,url', [
-    ('false', 'ws://192.168.4.1:8080'),
+    ('false', f'ws://192.168.4.1:{DEFAULT_PORT}'),
     ('true', 'ws://127.0.0.1:8123'),
 ])
 def test_camera_launch_points_the_node_at_the_device_or_emulator(load_launch_file, emulate,

@@ -1,5 +1,6 @@
 """The package installs with pip the way colcon lays it out (share/, ament index, scripts)."""
 
+import ast
 import os
 import re
 import subprocess
@@ -126,3 +127,15 @@ def test_one_websockets_floor_per_component_everywhere(wheel_path):
     assert dev == ['websockets>=13']
     with open(os.path.join(ROOT, 'test', 'test_ws_link_compat.py'), encoding='utf-8') as f:
         assert "'10.1'" in f.read(), 'the node floor must be the oldest version tested'
+
+
+def test_package_files_are_installed_by_setup():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    tree = ast.parse(open(os.path.join(root, 'setup.py')).read())
+    names = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)
+             and isinstance(n.value, str)}
+    for entry in ('camera_node = esp32_drone_camera.camera_node:main',
+                  'emulator = esp32_drone_camera.emulator.__main__:main',
+                  'flash = esp32_drone_camera.flash:main'):
+        assert entry in names
+    assert os.path.isfile(os.path.join(root, 'resource', 'esp32_drone_camera'))

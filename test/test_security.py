@@ -12,7 +12,7 @@ import os
 import threading
 import time
 
-from esp32_drone_camera import commands as cmds
+from esp32_drone_camera import commands
 from esp32_drone_camera.protocol import MAX_SERIAL_LINE, MAX_TEXT_BYTES
 from netns import record
 import psutil
@@ -48,7 +48,7 @@ def test_token_is_required_for_every_command_but_not_for_ping_or_stream():
             async with connect(emu.url, compression=None, max_size=None) as ws:
                 welcome = json.loads(await ws.recv())
                 assert welcome['auth'] is True
-                for name in cmds.CATALOGUE:  # reset and stop included
+                for name in commands.CATALOGUE:  # reset and stop included
                     for token in (None, 'wrong', TOKEN[:-1], ''):
                         cmd = {'cmd': name, 'id': 'a'}
                         if name in VALID_ARG:
@@ -56,7 +56,7 @@ def test_token_is_required_for_every_command_but_not_for_ping_or_stream():
                         if token is not None:
                             cmd['token'] = token
                         reply = await exchange(ws, json.dumps(cmd))
-                        assert json.loads(reply)['error'] == cmds.UNAUTHORIZED, (cmd, reply)
+                        assert json.loads(reply)['error'] == commands.UNAUTHORIZED, (cmd, reply)
                         assert TOKEN not in reply
                 assert await exchange(ws, 'PING') == 'PONG'
                 assert json.loads(await exchange(ws, 'PING 42'))['echo'] == '42'
@@ -207,7 +207,7 @@ def test_oversized_inputs_are_refused_without_growth():
             async with connect(emu.url, compression=None, max_size=None) as ws:
                 long_json = json.dumps({'cmd': 'info', 'pad': 'x' * MAX_TEXT_BYTES})
                 reply = json.loads(await exchange(ws, long_json))
-                assert reply['error'] == cmds.BAD_REQUEST
+                assert reply['error'] == commands.BAD_REQUEST
                 await ws.send('y' * 600)  # not JSON: ignored
                 assert await exchange(ws, 'PING') == 'PONG'
                 rss0 = psutil.Process(emu.proc.pid).memory_info().rss
@@ -217,7 +217,7 @@ def test_oversized_inputs_are_refused_without_growth():
                 refused = 0
                 while (msg := await asyncio.wait_for(ws.recv(), 10)) != 'PONG':
                     if isinstance(msg, str) and '"reply"' in msg:
-                        refused += json.loads(msg)['error'] == cmds.BAD_REQUEST
+                        refused += json.loads(msg)['error'] == commands.BAD_REQUEST
                 assert refused == 300, refused
                 growth = psutil.Process(emu.proc.pid).memory_info().rss - rss0
                 assert growth < 4 << 20, f'emulator grew {growth >> 10} KiB'
@@ -244,3 +244,61 @@ def test_oversized_inputs_are_refused_without_growth():
            f'WebSocket text > {MAX_TEXT_BYTES} B, 300 x 3.9 KB, 10 KB; serial line '
            f'> {MAX_SERIAL_LINE} B', 'bad_request (JSON) or ignored, > 4 KiB closes 1009, '
            'no memory growth; serial bad_request', 'as expected; emulator RSS growth < 4 MiB')
+
+
+def test_a_welcome_flood_starts_no_threads_and_sends_few_commands(probe, procs):
+    """Issue #13 item 1: 3,000 welcomes (each with settings to fix) from a hostile peer."""
+    from esp32_drone_camera import frames
+    port, flood, texts = free_port(), threading.Event(), []
+    jpeg = b'\xff\xd8' + bytes(2000) + b'\xff\xd9'
+    hello = json.dumps({'type': 'welcome', 'message': 'hi', 'protocol': 2, 'quality': 40,
+                        'frame_size': 'VGA', 'fps_target': 20})
+
+    async def peer(ws):
+        async def read():
+            async for msg in ws:
+                texts.append(msg)
+        reader = asyncio.ensure_future(read())
+        seq = 0
+        while not flood.is_set():  # a plain stream first: the node's thread baseline
+            seq += 1
+            await ws.send(frames.insert_metadata(jpeg, 5, 12, seq, 0))
+            await asyncio.sleep(0.05)
+        for _ in range(3000):
+            seq += 1
+            await ws.send(hello)
+            await ws.send(frames.insert_metadata(jpeg, 5, 40, seq, 0))
+        for _ in range(60):
+            seq += 1
+            await ws.send(frames.insert_metadata(jpeg, 5, 40, seq, 0))
+            await asyncio.sleep(0.05)
+        reader.cancel()
+
+    async def serve_peer(stop):
+        async with serve(peer, '127.0.0.1', port, compression=None, ping_interval=None):
+            await asyncio.get_running_loop().run_in_executor(None, stop.wait)
+
+    stop = threading.Event()
+    server = threading.Thread(target=lambda: asyncio.run(serve_peer(stop)), daemon=True)
+    server.start()
+    try:
+        node = CameraNode(f'ws://127.0.0.1:{port}', command_timeout=0.5)
+        procs.append(node)
+        assert probe.wait_frames(10, 20)
+        time.sleep(1.0)
+        baseline = psutil.Process(node.pid).num_threads()
+        flood.set()
+        peak, deadline = baseline, time.monotonic() + 3.0
+        while time.monotonic() < deadline:
+            peak = max(peak, psutil.Process(node.pid).num_threads())
+            time.sleep(0.05)
+        count = probe.frame_count()
+        assert probe.wait_frames(count + 20, 5), 'the stream stopped after the flood'
+        commands_sent = [t for t in texts if t.startswith('{')]
+        assert peak <= baseline + 1, (baseline, peak)  # the one settings worker at most
+        assert len(commands_sent) <= 12, len(commands_sent)  # about one per command_timeout
+        refused = sum('device refused' in line for line in node.lines)
+        assert refused <= 2, refused  # throttled
+    finally:
+        stop.set()
+        server.join(5)

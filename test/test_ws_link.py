@@ -435,3 +435,10 @@ def test_a_full_device_is_retried_after_the_longest_delay_other_refusals_back_of
     finally:
         link.stop()
         server.close()
+
+
+def test_backoff_grows_with_jitter_and_is_bounded():
+    assert ws_link.backoff_delay(0, 0.25, 5.0, rng=lambda: 1.0) == 0.25
+    assert ws_link.backoff_delay(3, 0.25, 5.0, rng=lambda: 1.0) == 2.0
+    assert ws_link.backoff_delay(50, 0.25, 5.0, rng=lambda: 1.0) == 5.0
+    assert ws_link.backoff_delay(50, 0.25, 5.0, rng=lambda: 0.0) == 2.5

@@ -14,6 +14,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from esp32_drone_camera import ws_link  # noqa: E402
+from esp32_drone_camera.link_state import LinkState  # noqa: E402
 import websockets  # noqa: E402
 
 
@@ -47,7 +48,7 @@ def main(url: str) -> int:
     for other in others:
         other.start()
     time.sleep(1.0)
-    full = [d for o in others for s, d in o.callbacks.states if s == ws_link.DEVICE_FULL]
+    full = [d for o in others for s, d in o.callbacks.states if s == LinkState.DEVICE_FULL]
     for each in [link, *others]:
         each.stop()
     print(json.dumps({'version': websockets.__version__, 'frames': seen.frames,

@@ -1,0 +1,54 @@
+"""
+Bounds on what a peer can make the node log: per-kind throttles and a line budget.
+
+A device (or anything on its WiFi pretending to be one) can repeat a message at any
+rate; the node's log must not repeat it at that rate.
+"""
+
+import time
+from typing import Callable, Dict, Optional
+
+LOG_REPEAT_S = 5.0  # a repeatable log line shows at most once per this, per kind
+DEVICE_LINES_PER_S = 20.0  # device console lines logged, on average (bursts of 50)
+
+
+class Throttle:
+    """Lets a message of one key through at most once per ``period`` seconds."""
+
+    def __init__(self, period: float = LOG_REPEAT_S, clock: Callable[[], float] = time.monotonic):
+        self.period = period
+        self._clock = clock
+        self._last: Dict[object, float] = {}  # keys come from fixed sets, never from a peer
+
+    def allow(self, key: object) -> bool:
+        """Tell whether a message of ``key`` may be logged now."""
+        now = self._clock()
+        last = self._last.get(key)
+        if last is not None and now - last < self.period:
+            return False
+        self._last[key] = now
+        return True
+
+
+class LineBudget:
+    """A token bucket: ``burst`` lines at once, ``rate`` a second on average."""
+
+    def __init__(self, rate: float = DEVICE_LINES_PER_S, burst: int = 50,
+                 clock: Callable[[], float] = time.monotonic):
+        self.rate, self.burst = rate, burst
+        self._clock = clock
+        self._tokens = float(burst)
+        self._at = clock()
+        self.suppressed = 0  # since the last line let through
+
+    def take(self) -> Optional[int]:
+        """None: drop this line. Else the count of lines dropped before it (then reset)."""
+        now = self._clock()
+        self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
+        self._at = now
+        if self._tokens < 1.0:
+            self.suppressed += 1
+            return None
+        self._tokens -= 1.0
+        dropped, self.suppressed = self.suppressed, 0
+        return dropped
