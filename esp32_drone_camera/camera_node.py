@@ -196,11 +196,11 @@ class CameraNode(Node):
     def _now_ns(self) -> int:
         return self.get_clock().now().nanoseconds
 
-    def _on_frame(self, data: bytes, arrival_ns: int) -> None:
-        """Stamp and publish one frame (or drop it: the stamper counts why)."""
+    def _on_frame(self, data: bytes, arrival_ns: int) -> bool:
+        """Stamp and publish one frame, or drop it (the stamper counts why); say which."""
         stamp_ns = self._stamp(data, arrival_ns)
         if isinstance(stamp_ns, str):  # a rejection reason
-            return
+            return False  # not life: garbage must not keep the stall watchdog quiet
         sec, nanosec = divmod(stamp_ns, 1_000_000_000)
         prefix, info = self._image_prefix, self.camera_info.cdr
         cdr.set_stamp(prefix, sec, nanosec)
@@ -211,6 +211,7 @@ class CameraNode(Node):
             self.raw.offer(data, sec, nanosec)
         self.frames_published += 1
         self._last_frame_mono = time.monotonic()
+        return True
 
     def _on_welcome(self, frame_size_index: Optional[int]) -> None:
         self.stamper.new_connection(frame_size_index)
@@ -250,7 +251,7 @@ class CameraNode(Node):
     def _publish_diagnostics(self, now: float) -> None:
         window = self._window.advance(self.frames_published, self.stamper.rejected_total, now)
         snapshot = diagnostics.Snapshot(**window, **self._report(now),
-                                        **self.session.report(now), **self.stamper.report(),
+                                        **self.session.report(now), **self.stamper.report(now),
                                         **self.camera_info.report())
         self._diag_pub.publish(diagnostic_array(diagnostics.build(snapshot),
                                                 self.get_clock().now().to_msg()))

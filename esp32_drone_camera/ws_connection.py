@@ -231,9 +231,7 @@ class Connection:
             accepted = self.on_frame(data, arrival)
         except Exception:  # noqa: BLE001 - never let a callback end the link
             return
-        # Only a valid frame is life: garbage must not feed the watchdog. (None counts as
-        # accepted until camera_node's on_frame returns its verdict; then: if accepted.)
-        if accepted is not False:
+        if accepted:  # only a valid frame is life: garbage must not feed the watchdog
             now = self.last_frame = time.monotonic()
             if self._first_frame is None:
                 self._first_frame = now
