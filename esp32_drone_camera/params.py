@@ -108,11 +108,57 @@ def descriptor(param: Param):
 
 
 BY_NAME = {p.name: p for p in PARAMS}
+_KIND = {bool: 'true or false', int: 'an integer', float: 'a number', str: 'a string'}
 
 
-def check_choice(name: str, value) -> Optional[str]:
-    """Return an error for a string parameter outside its choices, else None."""
+def allowed(param: Param) -> str:
+    """Say what values ``param`` takes, as a user would write them."""
+    kind = type(param.default)
+    if param.choices:
+        return 'one of ' + ', '.join(param.choices)
+    if param.limits:
+        low, high = (kind(v) for v in param.limits)
+        return f'{_KIND[kind]} from {low} to {high}'
+    return _KIND[kind]
+
+
+def _shown(value) -> str:
+    """Write a value back the way it is given on the command line (true, 5, 'text')."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def coerce(name: str, value):
+    """Return ``value`` as the parameter's type where that loses nothing: 5 for 5.0."""
     param = BY_NAME.get(name)
-    if param and param.choices and value not in param.choices:
-        return f'{name} must be one of {", ".join(param.choices)} (got {value!r})'
+    if param is not None and type(param.default) is float and type(value) is int:
+        return float(value)
+    return value
+
+
+def problem(name: str, value) -> Optional[str]:
+    """
+    Say in one line what is wrong with ``value`` for parameter ``name``, or None.
+
+    It names the parameter, the value and what is allowed, for a mistake made on the
+    command line (``-p qos_depth:=0``), in a parameters file or at runtime. Values are
+    as YAML typed them: ``yes`` arrives as true, ``5`` as an integer (which a number
+    parameter takes, see ``coerce``).
+    """
+    param = BY_NAME.get(name)
+    if param is None:
+        return None  # not ours (use_sim_time): rclpy checks it
+    value = coerce(name, value)
+    kind = type(param.default)
+    if type(value) is not kind:
+        hint = ''
+        if isinstance(value, bool) and kind is str:
+            hint = ' (YAML reads yes, no, on, off, true and false as booleans: quote it)'
+        return f'parameter {name}: {_shown(value)} is not {_KIND[kind]}{hint}; ' \
+               f'allowed: {allowed(param)}'
+    if param.choices and value not in param.choices:
+        return f'parameter {name}: {_shown(value)} is not allowed; allowed: {allowed(param)}'
+    if param.limits and not param.limits[0] <= value <= param.limits[1]:
+        return f'parameter {name}: {_shown(value)} is out of range; allowed: {allowed(param)}'
     return None
