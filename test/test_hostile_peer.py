@@ -13,10 +13,10 @@ import os
 import threading
 import time
 
-from hostile_peer import HostilePeer, Jpegs, Usage, welcome, ws_frame
-from netns import record
+from camera_testkit.hostile_peer import HostilePeer, Jpegs, Usage, welcome, ws_frame
+from camera_testkit.processes import CameraNode, Emulator, free_port, Proc, PY, wait_for
+from camera_testkit.reliability import record
 import pytest
-from support import CameraNode, free_port, Proc, PY, wait_for
 
 pytestmark = pytest.mark.ros
 QVGA_MIN = 1491  # frames.min_jpeg_size(320, 240): the floor the welcomes below announce
@@ -279,7 +279,6 @@ def test_an_http_500_is_reported_with_its_status(probe, procs):
 
 def test_use_sim_time_cannot_change_the_link_clock_at_runtime(probe, procs):
     """Item 6: use_sim_time set at runtime used to give a 1.8e12 ms round-trip time."""
-    from support import Emulator
     emu = Emulator('--pre-encoded', '5')
     procs.append(emu)
     procs.append(CameraNode(emu.url))
