@@ -189,7 +189,8 @@ class Connection:
                 # fragmented message, is a complete message as it stands (the protocol
                 # object would copy it twice: cold, ~50 us a frame at 20 fps).
                 payload = recv_exact(sock, length) if length else b''
-                self._deliver_frame(payload, self.clock_ns())
+                if not self._deliver_frame(payload, self.clock_ns()):
+                    self._tick()  # see _through_protocol
                 continue
             if length > max_message:
                 # Let the protocol see the header alone: it refuses the size (close 1009)
@@ -225,16 +226,22 @@ class Connection:
             _ignore_errors(self.on_text, text, arrival)
         if protocol.state is not State.OPEN or not flushed:
             raise SessionEnded(_close_detail(protocol), self.healthy)
+        # The receive timeout ticks the watchdog only in silence: messages that are no
+        # valid frame, arriving faster than the tick, must not keep it from running.
+        self._tick()
 
-    def _deliver_frame(self, data: bytes, arrival: int) -> None:
+    def _deliver_frame(self, data: bytes, arrival: int) -> bool:
+        """Hand a binary message to ``on_frame``; return whether it was a valid frame."""
         try:
             accepted = self.on_frame(data, arrival)
         except Exception:  # noqa: BLE001 - never let a callback end the link
-            return
+            return False
         if accepted:  # only a valid frame is life: garbage must not feed the watchdog
             now = self.last_frame = time.monotonic()
             if self._first_frame is None:
                 self._first_frame = now
+            return True
+        return False
 
     def _recv_exact(self, sock: socket.socket, n: int) -> bytes:
         """Exactly ``n`` bytes (the receive timeout ticks the watchdog meanwhile)."""
