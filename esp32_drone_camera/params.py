@@ -30,7 +30,8 @@ PARAMS = (
     Param('camera_name', 'esp32_drone_camera', 'Camera name in the calibration file.'),
     Param('camera_info_url', DEFAULT_CAMERA_INFO_URL,
           'Calibration (camera_calibration_parsers YAML): file:// or package:// URL; '
-          'empty means file://${ROS_HOME}/camera_info/${NAME}.yaml.'),
+          'empty means file://${ROS_HOME}/camera_info/${NAME}.yaml. A regular file of at '
+          'most 64 KiB.'),
     Param('qos', 'reliable', 'Image QoS: reliable (small depth) or sensor_data (best effort).',
           choices=('reliable', 'sensor_data')),
     Param('qos_depth', 5, 'History depth of the image and camera_info publishers.', (1, 100)),
@@ -39,11 +40,13 @@ PARAMS = (
           'and reconnected.', (0.2, 60.0), read_only=False),
     Param('connect_timeout', 3.0, 'Seconds allowed for the TCP + WebSocket handshake.',
           (0.2, 60.0)),
-    Param('reconnect_min', 0.25, 'First reconnect delay (s); doubles per failure, jittered.',
-          (0.05, 60.0)),
+    Param('reconnect_min', 0.25, 'First reconnect delay (s); doubles per failed connection '
+          '(one that did not stream valid frames for 5 s), jittered.', (0.05, 60.0)),
     Param('reconnect_max', 5.0, 'Longest reconnect delay (s); also the wait when the device '
           'is full.', (0.1, 600.0)),
-    Param('max_frame_size', 262144, 'Frames larger than this many bytes are rejected.',
+    Param('max_frame_size', 262144, 'Frames larger than this many bytes are rejected (so '
+          'are frames smaller than the smallest OV2640 JPEG of their size: '
+          'docs/protocol.md, "Smallest frame").',
           (1024, 8388608), read_only=False),
     Param('fps_tolerance', 0.3, 'Accepted relative deviation from target_fps in '
           'diagnostics.', (0.0, 1.0), read_only=False),
