@@ -151,9 +151,10 @@ def test_garbage_alone_is_a_stall_and_reconnects_back_off(probe, procs):
         procs.append(node)
         assert wait_for(lambda: peer.accepted, 20)
         start = peer.accepted[0]
+        node.wait_line('stalled: no frames for', 8)
+        noticed = time.monotonic() - start  # the log line: within a 20 ms poll
         assert probe.wait_diag('connection', lambda d: d[0] == 2 and 'stalled' in
                                (d[1] + d[2].get('Detail', '')), 8), probe.diag('connection')
-        noticed = time.monotonic() - start
         usage = Usage(node.pid)
         time.sleep(12)
         usage.stop()
