@@ -174,6 +174,9 @@ class CameraNode(Node):
                 raise ValueError(error)
             self.declare_parameter(p.name, params.coerce(p.name, value), params.descriptor(p),
                                    ignore_override=True)
+        stray = params.unknown(overrides or ())
+        if stray:
+            self.get_logger().warning(stray)
 
     def _build_publishers(self) -> None:
         s = self.settings

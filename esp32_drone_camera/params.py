@@ -4,7 +4,8 @@ The node's parameters: names, defaults, ranges and descriptions in one table.
 ROS-free but for ``descriptor``, which imports the ROS message types when called.
 """
 
-from typing import NamedTuple, Optional, Tuple
+import difflib
+from typing import Iterable, NamedTuple, Optional, Tuple
 
 from .commands import FPS_RANGE, QUALITY_RANGE
 from .protocol import DEFAULT_PORT, FRAME_SIZE_NAMES
@@ -111,6 +112,7 @@ def descriptor(param: Param):
 
 
 BY_NAME = {p.name: p for p in PARAMS}
+RCLPY_PARAMS = ('use_sim_time', 'start_type_description_service')  # every rclpy node's
 _KIND = {bool: 'true or false', int: 'an integer', float: 'a number', str: 'a string'}
 
 
@@ -165,3 +167,21 @@ def problem(name: str, value) -> Optional[str]:
     if param.limits and not param.limits[0] <= value <= param.limits[1]:
         return f'parameter {name}: {_shown(value)} is out of range; allowed: {allowed(param)}'
     return None
+
+
+def unknown(names: Iterable[str]) -> Optional[str]:
+    """
+    Say in one line which of the parameters given are not this node's, or None.
+
+    rclpy ignores them without a word, so ``-p stale_timout:=5`` would look applied.
+    Names with a dot (``qos_overrides./topic...``) belong to rclpy's own features.
+    """
+    strays = sorted(n for n in names if n not in BY_NAME and n not in RCLPY_PARAMS and
+                    '.' not in n)
+    if not strays:
+        return None
+    hints = []
+    for name in strays:
+        close = difflib.get_close_matches(name, BY_NAME, n=1)
+        hints.append(f'{name} (did you mean {close[0]}?)' if close else name)
+    return 'ignored, not parameters of this node: ' + ', '.join(hints)

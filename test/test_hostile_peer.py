@@ -379,8 +379,12 @@ def test_integers_for_doubles_are_taken_at_start_and_at_runtime(probe, procs, jp
     """Item 4: -p connect_timeout:=5 and `ros2 param set ... stale_timeout 3` just work."""
     peer = HostilePeer(stream(jpegs))
     try:
-        procs.append(CameraNode(peer.url, connect_timeout=5, stale_timeout=3, arrival_offset=0))
+        node = CameraNode(peer.url, connect_timeout=5, stale_timeout=3, arrival_offset=0,
+                          stale_timout=9)
+        procs.append(node)
         assert probe.wait_frames(5, 20)
+        stray = node.wait_line('ignored, not parameters of this node', 5)
+        assert 'stale_timout (did you mean stale_timeout?)' in stray
         assert probe.get_params('connect_timeout', 'stale_timeout') == [5.0, 3.0]
         assert probe.set_params(stale_timeout=4)[0].successful
         assert probe.get_params('stale_timeout') == [4.0]
@@ -392,7 +396,9 @@ def test_integers_for_doubles_are_taken_at_start_and_at_runtime(probe, procs, jp
     lines = [f'{m[0]} -> exit 2, one line naming {m[1]}' for m in MISTAKES]
     record('hostile-parameter-mistakes', "a user's parameter mistakes",
            'node started with ' + ', '.join(m[0] for m in MISTAKES) +
-           '; connect_timeout:=5 and a runtime stale_timeout 4 (integers for doubles)',
+           '; connect_timeout:=5 and a runtime stale_timeout 4 (integers for doubles); '
+           'stale_timout:=9 (a typo)',
            'one line naming the parameter, the value and what is allowed; exit 2 (no '
-           'traceback); integers taken as doubles',
-           f'{len(lines)} mistakes: one line each, exit 2; integers taken as 5.0, 3.0, 4.0')
+           'traceback); integers taken as doubles; a typo named',
+           f'{len(lines)} mistakes: one line each, exit 2; integers taken as 5.0, 3.0, 4.0; '
+           f'"{stray.split("]: ", 1)[-1]}"')
