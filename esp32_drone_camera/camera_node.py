@@ -40,6 +40,7 @@ from . import cdr
 from . import diagnostics
 from . import params
 from . import ws_link
+from .adaptive_streaming import AdaptiveStreaming
 from .calibration import Calibration, CalibrationError
 from .camera_info_state import calibration_to_msg, CameraInfoState, msg_to_calibration
 from .command_client import Reply
@@ -117,6 +118,9 @@ class CameraNode(Node):
         self._configure_stamper(s)
         s.listen(_STAMPER_SETTINGS, self._configure_stamper)
         self._stamp = self.stamper.stamp  # bound once: the hot path calls it per frame
+        self.adaptive = AdaptiveStreaming(s, self.session, lambda: self.stamper.device_drops,
+                                          log)
+        self._meter = self.adaptive.add  # bound once, per frame too
         self.frames_published = 0
         self._last_frame_mono: Optional[float] = None
         self._window = diagnostics.StreamWindow()
@@ -152,6 +156,7 @@ class CameraNode(Node):
             self.serial.start()
         self.link.start()
         self._ticker.start()
+        self.adaptive.start()
         log.info(f'streaming from {self.url} as {self._image_pub.topic_name}')
 
     # -- setup ------------------------------------------------------------------
@@ -243,10 +248,13 @@ class CameraNode(Node):
             self.raw.offer(data, sec, nanosec)
         self.frames_published += 1
         self._last_frame_mono = time.monotonic()
+        stamper = self.stamper
+        self._meter(len(data), stamper.last_meta, stamper.last_age_ns)
         return True
 
     def _on_welcome(self, frame_size_index: Optional[int]) -> None:
         self.stamper.new_connection(frame_size_index)
+        self.adaptive.new_connection()
 
     def _on_raw_matched(self, info) -> None:
         # Matched events (Iron and newer) or, on Humble, a 0.5 s timer in the executor.
@@ -285,7 +293,9 @@ class CameraNode(Node):
         snapshot = diagnostics.Snapshot(**window, **self._report(now),
                                         **self.session.report(now), **self.stamper.report(now),
                                         **self.camera_info.report())
-        self._diag_pub.publish(diagnostic_array(diagnostics.build(snapshot),
+        statuses = diagnostics.build(snapshot)
+        statuses.append(self.adaptive.status(self.get_name(), self.hardware_id))
+        self._diag_pub.publish(diagnostic_array(statuses,
                                                 self.get_clock().now().to_msg()))
 
     # -- services and parameters ------------------------------------------------
@@ -337,7 +347,8 @@ class CameraNode(Node):
             if error:
                 return SetParametersResult(successful=False, reason=error)
         changes = {param.name: param.value for param in parameters}
-        error = self.session.set_device_params(changes)
+        # While adaptive_quality is on, jpeg_quality and frame_size are its ceiling.
+        error = self.session.set_device_params(self.adaptive.device_changes(changes))
         if error:
             return SetParametersResult(successful=False, reason=error)
         self.settings.update(changes)
@@ -346,6 +357,7 @@ class CameraNode(Node):
     def shutdown(self) -> None:
         """Stop the links, the session's worker and the diagnostics thread (bounded time)."""
         self._ticker.stop()
+        self.adaptive.stop()
         self.link.stop()
         self.session.close(0.5)
         if self.raw is not None:

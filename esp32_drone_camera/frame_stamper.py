@@ -46,6 +46,8 @@ class FrameStamper:
         self.stamp_fallbacks = 0
         self._last_seq: Optional[int] = None
         self._last_seq_ns = 0  # arrival time of the frame that carried _last_seq
+        self.last_meta: Optional[frames.FrameMeta] = None  # of the last frame stamped
+        self.last_age_ns: Optional[int] = None  # its capture-to-arrival time, if known
 
     def configure(self, max_frame_size: int, use_capture_time: bool,
                   arrival_offset_ns: int) -> None:
@@ -62,7 +64,8 @@ class FrameStamper:
             self.rejected_total += 1
             return reason
         stamp_ns = arrival_ns - self.arrival_offset_ns
-        meta = frames.read_metadata(data)
+        self.last_age_ns = None
+        meta = self.last_meta = frames.read_metadata(data)
         if meta is not None:
             gap = frames.sequence_gap(self._last_seq, meta.seq)
             if gap:
@@ -79,6 +82,7 @@ class FrameStamper:
                 if capture_ns is not None:
                     if arrival_ns - STAMP_SANITY_NS < capture_ns <= arrival_ns:
                         stamp_ns = capture_ns
+                        self.last_age_ns = arrival_ns - capture_ns
                     else:
                         self.stamp_fallbacks += 1
         return stamp_ns
