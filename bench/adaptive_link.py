@@ -33,6 +33,7 @@ import sys
 import time
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
+from bench.harness import sections
 from camera_testkit import netns, ros_env
 from camera_testkit.processes import CameraNode, child_env, Proc, PY
 from esp32_drone_camera import frames
@@ -301,29 +302,6 @@ def markdown(result: dict, png: Optional[str]) -> str:
     return '\n'.join(lines) + '\n'
 
 
-SECTION_BEGIN = '<!-- bench.adaptive_link: begin (generated) -->'
-SECTION_END = '<!-- bench.adaptive_link: end -->'
-
-
-def put_section(page: str, section: str) -> None:
-    """Replace the section between the markers in ``page`` (or append it) with ``section``."""
-    try:
-        with open(page, encoding='utf-8') as f:
-            text = f.read()
-    except FileNotFoundError:
-        text = ''
-    block = f'{SECTION_BEGIN}\n{section}{SECTION_END}\n'
-    if SECTION_BEGIN in text and SECTION_END in text:
-        head, rest = text.split(SECTION_BEGIN, 1)
-        text = head + block + rest.split(SECTION_END, 1)[1].lstrip('\n')
-    else:
-        text = text.rstrip('\n') + ('\n\n' if text else '') + block
-    tmp = page + '.tmp'
-    with open(tmp, 'w', encoding='utf-8') as f:
-        f.write(text)
-    os.replace(tmp, page)
-
-
 def plot(result: dict, path: str) -> None:
     """Draw delivered fps, mean frame size and age p99 over time, with and without."""
     import matplotlib
@@ -405,7 +383,7 @@ def main(argv=None) -> int:
         where = os.path.dirname(os.path.abspath(a.section_into))
         if png and os.path.abspath(a.out) != where:
             shutil.copyfile(os.path.join(a.out, png), os.path.join(where, png))
-        put_section(a.section_into, section)
+        sections.put_section(a.section_into, 'adaptive_link', section)
     for what, bound, measured, passed in acceptance_rows(result['acceptance']):
         print(f'{what}: {measured} (bound {bound}) {"pass" if passed else "FAIL"}')
     return 0

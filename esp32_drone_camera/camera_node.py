@@ -37,6 +37,7 @@ from sensor_msgs.srv import SetCameraInfo
 from std_srvs.srv import SetBool, Trigger
 
 from . import cdr
+from . import dds_profile
 from . import diagnostics
 from . import params
 from . import ws_link
@@ -368,10 +369,12 @@ class CameraNode(Node):
 
 def main(args=None) -> int:
     """Run the node until Ctrl-C or SIGTERM."""
+    dds_note = dds_profile.select()  # before rclpy.init: one consumer must not hurt another
     rclpy.init(args=args)
     node = None
     try:
         node = CameraNode()
+        node.get_logger().info(dds_note)
         executor = MultiThreadedExecutor(num_threads=4)
         executor.add_node(node)
         executor.spin()

@@ -75,16 +75,3 @@ def test_camera_info_follows_the_frame_size_in_use(host, probe):
         checked += 1
         sizes.add(width)
     assert checked > 50 and len(sizes) >= 2, (checked, sizes)
-
-
-def test_section_goes_into_the_page_once(tmp_path):
-    page = str(tmp_path / 'benchmarks.md')
-    with open(page, 'w') as f:
-        f.write('# Benchmarks\n\ntext\n')
-    adaptive_link.put_section(page, '## Adaptive\n\nrun 1\n')
-    adaptive_link.put_section(page, '## Adaptive\n\nrun 2\n')
-    with open(page) as f:
-        text = f.read()
-    assert text.startswith('# Benchmarks\n\ntext\n\n')
-    assert 'run 2' in text and 'run 1' not in text
-    assert text.count(adaptive_link.SECTION_BEGIN) == 1
