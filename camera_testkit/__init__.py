@@ -6,6 +6,8 @@ What the tests (``test/``) and the benchmarks (``bench/``) share; not part of th
 - ``ros_env``: the environment that keeps a run on its own DDS domain, on this machine;
 - ``probe``: the one rclpy probe (subscriptions, service and parameter calls);
 - ``netns``: a second network host (ip netns + veth) for link faults;
+- ``hostile_peer``: a fake camera that misbehaves on purpose (issue #13), and ``Usage``,
+  the threads, CPU and memory of a process under attack;
 - ``reliability``: the fault records (``build/reliability/``) and ``docs/reliability.md``;
 - ``tree_guard``: checks that a test run left the tracked files as it found them.
 

@@ -10,6 +10,7 @@ scales intrinsics when the device's frame size differs from the calibrated one.
 import dataclasses
 import math
 import os
+import stat
 import tempfile
 from typing import Any, List, Optional, TypeGuard
 from urllib.parse import unquote, urlparse
@@ -17,6 +18,10 @@ from urllib.parse import unquote, urlparse
 import yaml
 
 from .paths import PACKAGE, share_dir
+
+# A calibration file is under 1 KB (rational_polynomial included); 64 KiB leaves room
+# for comments while bounding what a wrong camera_info_url makes the node read.
+MAX_FILE_BYTES = 64 * 1024
 
 
 class CalibrationError(ValueError):
@@ -147,12 +152,32 @@ def dump(calib: Calibration) -> str:
 
 
 def load(path: str) -> Calibration:
-    """Read a calibration file."""
+    """
+    Read a calibration file: a regular file of at most MAX_FILE_BYTES.
+
+    ``camera_info_url`` is the user's to set, and ``file:///dev/zero`` would otherwise
+    be read until the kernel kills the node; a FIFO would block start-up forever (the
+    file is opened without waiting for a writer, then refused).
+    """
     try:
-        with open(path, encoding='utf-8') as f:
-            return parse(f.read())
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, 'O_NOCTTY', 0))
     except OSError as exc:
         raise CalibrationError(f'cannot read {path}: {exc.strerror}') from exc
+    try:
+        with os.fdopen(fd, 'rb') as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise CalibrationError(f'{path} is not a regular file')
+            data = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise CalibrationError(f'cannot read {path}: {exc.strerror}') from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise CalibrationError(f'{path} is larger than {MAX_FILE_BYTES} bytes: not a '
+                               'calibration file')
+    try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError as exc:
+        raise CalibrationError(f'{path} is not UTF-8 text') from exc
+    return parse(text)
 
 
 def save(path: str, calib: Calibration) -> None:

@@ -26,8 +26,10 @@ from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from rcl_interfaces.msg import SetParametersResult
 import rclpy
 from rclpy.callback_groups import MutuallyExclusiveCallbackGroup, ReentrantCallbackGroup
+from rclpy.exceptions import ParameterException
 from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor
 from rclpy.node import Node
+from rclpy.parameter import Parameter
 from rclpy.qos import (HistoryPolicy, qos_profile_sensor_data, QoSProfile,
                        ReliabilityPolicy)
 from sensor_msgs.msg import CameraInfo, CompressedImage, Image
@@ -47,6 +49,7 @@ from .device_session import DeviceSession, load_token
 from .frame_stamper import FrameStamper
 from .link_state import LinkState
 from .raw_images import RawImagePublisher
+from .safe_text import redact_url
 from .serial_link import SerialLink
 from .settings import Settings
 from .threads import Ticker
@@ -64,6 +67,8 @@ TRIGGERS = (('start_stream', 'start'), ('stop_stream', 'stop'), ('reset_camera',
             ('get_info', 'info'), ('get_status', 'status'), ('get_stats', 'stats'),
             ('clear_stats', 'clear'))  # Trigger services and the device command of each
 _STAMPER_SETTINGS = ('max_frame_size', 'timestamp_source', 'arrival_offset')
+SIM_TIME_FIXED = ('use_sim_time is read at start-up: the link stamps frames and times round '
+                  'trips with the clock chosen then; restart the node to change it')
 
 
 class LinkEvents:
@@ -93,19 +98,21 @@ class CameraNode(Node):
     """Publishes image_raw/compressed, camera_info and /diagnostics from the device."""
 
     def __init__(self, node_name: str = NODE_NAME, **kwargs):
-        super().__init__(node_name, **kwargs)
-        for p in params.PARAMS:
-            self.declare_parameter(p.name, p.default, params.descriptor(p))
+        try:
+            super().__init__(node_name, **kwargs)  # rclpy checks its own (use_sim_time)
+        except ParameterException as exc:
+            raise ValueError(str(exc)) from None
+        self._declare_parameters()
         s = self.settings = Settings.from_lookup(lambda name: self.get_parameter(name).value)
-        for p in params.PARAMS:
-            error = params.check_choice(p.name, getattr(s, p.name))
-            if error:
-                raise ValueError(error)
-        self.url = s.device_url
-        self.hardware_id = f'esp32s3-ov2640@{self.url.split("//", 1)[-1].rstrip("/")}'
+        ws_link.parse_device_url(s.device_url)  # a bad one ends here, named (exit 2)
+        self.url = redact_url(s.device_url)  # as logs and diagnostics show it: no password
+        address = self.url.split('//', 1)[-1].rsplit('@', 1)[-1].rstrip('/')  # no user
+        self.hardware_id = f'esp32s3-ov2640@{address}'
         token = load_token(s.command_token_file)
         log = self.get_logger()
-        self.session = DeviceSession(s, log, token=lambda: token, now_ns=self._now_ns,
+        # One clock times the link: frame arrival and the PINGs' round trips alike.
+        link_clock = self._now_ns if self.get_parameter('use_sim_time').value else time.time_ns
+        self.session = DeviceSession(s, log, token=lambda: token, now_ns=link_clock,
                                      on_welcome=self._on_welcome)
         self._build_publishers()
         self.camera_info = CameraInfoState(s.camera_info_url, s.camera_name, s.frame_size,
@@ -132,12 +139,14 @@ class CameraNode(Node):
             self.create_timer(0.5, lambda: self._on_raw_matched(raw.matched_status()),
                               callback_group=MutuallyExclusiveCallbackGroup())
         self.add_on_set_parameters_callback(self._on_set_parameters)
+        if hasattr(self, 'add_pre_set_parameters_callback'):  # Iron and newer
+            self.add_pre_set_parameters_callback(self._coerce_parameters)
 
         session = self.session
         self.link = ws_link.WebSocketLink(
             self.url, LinkEvents(self._on_frame, session.on_text, session.on_link_state,
                                  session.on_bad_message),
-            clock_ns=self._now_ns if self.get_parameter('use_sim_time').value else time.time_ns,
+            clock_ns=link_clock,
             open_timeout=s.connect_timeout, stale_timeout=s.stale_timeout,
             backoff_min=s.reconnect_min, backoff_max=s.reconnect_max,
             max_message=HARD_MESSAGE_LIMIT, expect_frames=session.expect_frames)
@@ -156,6 +165,29 @@ class CameraNode(Node):
         log.info(f'streaming from {self.url} as {self._image_pub.topic_name}')
 
     # -- setup ------------------------------------------------------------------
+    def _declare_parameters(self) -> None:
+        """Declare the table's parameters; a bad value given is one ValueError naming it."""
+        # rclpy keeps the -p and --params-file values here until they are declared; it
+        # would reject a bad one with a traceback, and an integer for a double outright.
+        overrides = getattr(self, '_parameter_overrides', None)
+        for p in params.PARAMS:
+            if overrides is None:  # not this rclpy's layout: let it check, and say which
+                try:
+                    self.declare_parameter(p.name, p.default, params.descriptor(p))
+                except ParameterException as exc:
+                    raise ValueError(f'parameter {p.name}: {exc}') from None
+                continue
+            given = overrides.get(p.name)
+            value = p.default if given is None else given.value
+            error = params.problem(p.name, value)
+            if error:
+                raise ValueError(error)
+            self.declare_parameter(p.name, params.coerce(p.name, value), params.descriptor(p),
+                                   ignore_override=True)
+        stray = params.unknown(overrides or ())
+        if stray:
+            self.get_logger().warning(stray)
+
     def _build_publishers(self) -> None:
         s = self.settings
         if s.qos == 'sensor_data':
@@ -206,11 +238,11 @@ class CameraNode(Node):
     def _now_ns(self) -> int:
         return self.get_clock().now().nanoseconds
 
-    def _on_frame(self, data: bytes, arrival_ns: int) -> None:
-        """Stamp and publish one frame (or drop it: the stamper counts why)."""
+    def _on_frame(self, data: bytes, arrival_ns: int) -> bool:
+        """Stamp and publish one frame, or drop it (the stamper counts why); say which."""
         stamp_ns = self._stamp(data, arrival_ns)
         if isinstance(stamp_ns, str):  # a rejection reason
-            return
+            return False  # not life: garbage must not keep the stall watchdog quiet
         sec, nanosec = divmod(stamp_ns, 1_000_000_000)
         prefix, info = self._image_prefix, self.camera_info.cdr
         cdr.set_stamp(prefix, sec, nanosec)
@@ -223,6 +255,7 @@ class CameraNode(Node):
         self._last_frame_mono = time.monotonic()
         stamper = self.stamper
         self._meter(len(data), stamper.last_meta, stamper.last_age_ns)
+        return True
 
     def _on_welcome(self, frame_size_index: Optional[int]) -> None:
         self.stamper.new_connection(frame_size_index)
@@ -263,7 +296,7 @@ class CameraNode(Node):
     def _publish_diagnostics(self, now: float) -> None:
         window = self._window.advance(self.frames_published, self.stamper.rejected_total, now)
         snapshot = diagnostics.Snapshot(**window, **self._report(now),
-                                        **self.session.report(now), **self.stamper.report(),
+                                        **self.session.report(now), **self.stamper.report(now),
                                         **self.camera_info.report())
         statuses = diagnostics.build(snapshot)
         statuses.append(self.adaptive.status(self.get_name(), self.hardware_id))
@@ -304,9 +337,18 @@ class CameraNode(Node):
             response.success, response.message = True, f'reacquiring {self.serial.port}'
         return response
 
+    @staticmethod
+    def _coerce_parameters(parameters):
+        # `ros2 param set ... stale_timeout 5` sends an integer: a double takes it as 5.0.
+        return [Parameter(p.name, value=params.coerce(p.name, p.value))
+                if p.type_ is Parameter.Type.INTEGER else p for p in parameters]
+
     def _on_set_parameters(self, parameters) -> SetParametersResult:
         for param in parameters:
-            error = params.check_choice(param.name, param.value)
+            if param.name == 'use_sim_time' and \
+                    param.value != self.get_parameter('use_sim_time').value:
+                return SetParametersResult(successful=False, reason=SIM_TIME_FIXED)
+            error = params.problem(param.name, param.value)
             if error:
                 return SetParametersResult(successful=False, reason=error)
         changes = {param.name: param.value for param in parameters}

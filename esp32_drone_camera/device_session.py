@@ -26,6 +26,7 @@ from .link_state import LinkState, SerialState
 from .log_limits import DEVICE_LINES_PER_S, LineBudget, Throttle
 from .protocol import (format_ping, FRAME_SIZE_BY_NAME, Message, MessageKind,
                        parse_serial_line, parse_text, SerialKind)
+from .safe_text import printable
 from .settings import Settings
 from .settings_worker import SettingsWorker
 
@@ -191,7 +192,7 @@ class DeviceSession:
     def _on_welcome(self, msg: Message, arrival_ns: int) -> None:
         fields = msg.fields
         self.protocol = fields['protocol']
-        self.firmware = str(fields.get('firmware', '2.1 (README)'))
+        self.firmware = printable(fields.get('firmware', '2.1 (README)'), 64)
         self.clock.reset()  # a new connection may be a rebooted device with a new clock
         self._v1_rtt_ns = None
         size = FRAME_SIZE_BY_NAME.get(fields.get('frame_size', ''))
@@ -216,7 +217,7 @@ class DeviceSession:
                 if self._throttle.allow(('set', cmd)):
                     self.log.info(f'device {cmd} set to {wanted}')
             elif reply.error != CANCELLED and self._throttle.allow(('refused', cmd)):
-                self.log.warning(f'device refused {cmd} {wanted}: {reply.message}')
+                self.log.warning(f'device refused {cmd} {wanted}: {printable(reply.message)}')
 
     def _on_worker_error(self, exc: Exception) -> None:
         if self._throttle.allow('worker'):

@@ -16,6 +16,7 @@ from .protocol import LOW_MEMORY_THRESHOLD
 
 OK, WARN, ERROR, STALE = 0, 1, 2, 3
 LOW_MEMORY_HOLD_S = 30.0
+SEQUENCE_JUMP_HOLD_S = 30.0  # frames status stays WARN this long after a sequence jump
 RTT_WARN_MS = 100.0
 STATUS_STALE_S = 3.5
 
@@ -103,6 +104,8 @@ class Snapshot:
     frame_size: str = ''
     stale_timeout: float = 2.0
     stalls: int = 0
+    sequence_jumps: int = 0
+    sequence_jump_age_s: Optional[float] = None
     extra_frames: Dict[str, str] = dataclasses.field(default_factory=dict)
 
 
@@ -169,6 +172,7 @@ def _frames(s: Snapshot) -> Status:
               ('Frames rejected', str(total_rejected))]
     values += [(f'Rejected: {reason}', str(n)) for reason, n in sorted(s.rejected.items())]
     values += [('Device-side drops (sequence gaps)', str(s.device_drops)),
+               ('Sequence jumps (reset or lie, not counted as drops)', str(s.sequence_jumps)),
                ('Malformed text messages', str(s.malformed_text)),
                ('Unknown text messages', str(s.unknown_text)),
                ('Frame size', s.frame_size or 'n/a'),
@@ -177,9 +181,12 @@ def _frames(s: Snapshot) -> Status:
     level, message = OK, 'all frames valid'
     if s.rejected_in_window:
         level, message = WARN, f'{s.rejected_in_window} invalid frames rejected in the last second'
+    elif s.sequence_jump_age_s is not None and s.sequence_jump_age_s < SEQUENCE_JUMP_HOLD_S:
+        level, message = WARN, (f'frame sequence numbers jumped ({s.sequence_jumps} times): '
+                                'a device reset or a lying peer; not counted as drops')
     if s.calibration_note:
+        message = s.calibration_note if level == OK else message
         level = max(level, WARN)
-        message = s.calibration_note if level == WARN and not s.rejected_in_window else message
     return Status(level, f'{s.node_name}: frames', message, s.hardware_id, values)
 
 

@@ -4,14 +4,19 @@ The frame policy: which frames are published, and with which stamp.
 ROS-free and called in the link thread for every binary message, so it reads a few
 bytes at fixed offsets and allocates nothing it does not return. Per frame it:
 
-- validates the JPEG framing and size (a rejected frame is counted by reason);
+- validates the JPEG framing and size (a rejected frame is counted by reason); the
+  smallest size accepted is that of the smallest JPEG an OV2640 can send at the frame
+  size last announced (frames.min_frame_size), so ``FF D8 FF D9`` is no image;
 - stamps it: the device's capture time converted through the clock sync when the
   frame carries one and it is plausible (within ``STAMP_SANITY_NS`` before arrival,
   never after), else the arrival time minus ``arrival_offset``;
-- counts the device's own drops from gaps in the frame sequence numbers;
+- counts the device's own drops from gaps in the frame sequence numbers, as far as
+  they are plausible: a gap larger than the sensor could have captured since the
+  previous frame is counted apart, as a sequence jump (a reset or a lie);
 - notices when the frame size changes, and says so through ``on_frame_size``.
 """
 
+import time
 from typing import Callable, Dict, Optional, Union
 
 from . import frames
@@ -32,11 +37,15 @@ class FrameStamper:
         self.use_capture_time = use_capture_time
         self.arrival_offset_ns = arrival_offset_ns
         self.frame_size_index: Optional[int] = None
+        self.min_frame_size = frames.MIN_FRAME
         self.rejected: Dict[str, int] = dict.fromkeys(frames.REASONS, 0)
         self.rejected_total = 0
         self.device_drops = 0
+        self.sequence_jumps = 0  # gaps not believed (counted apart from the drops)
+        self.last_jump_at: Optional[float] = None  # time.monotonic() of the latest one
         self.stamp_fallbacks = 0
         self._last_seq: Optional[int] = None
+        self._last_seq_ns = 0  # arrival time of the frame that carried _last_seq
         self.last_meta: Optional[frames.FrameMeta] = None  # of the last frame stamped
         self.last_age_ns: Optional[int] = None  # its capture-to-arrival time, if known
 
@@ -49,7 +58,7 @@ class FrameStamper:
 
     def stamp(self, data: bytes, arrival_ns: int) -> Union[int, str]:
         """Return the frame's stamp in ns, or the reason (a ``frames.REASONS``) to drop it."""
-        reason = frames.validate(data, self.max_frame_size)
+        reason = frames.validate(data, self.max_frame_size, self.min_frame_size)
         if reason != frames.OK:
             self.rejected[reason] += 1
             self.rejected_total += 1
@@ -58,8 +67,14 @@ class FrameStamper:
         self.last_age_ns = None
         meta = self.last_meta = frames.read_metadata(data)
         if meta is not None:
-            self.device_drops += frames.sequence_gap(self._last_seq, meta.seq)
-            self._last_seq = meta.seq
+            gap = frames.sequence_gap(self._last_seq, meta.seq)
+            if gap:
+                if gap <= frames.plausible_gap(arrival_ns - self._last_seq_ns):
+                    self.device_drops += gap
+                else:  # rare: the clock read costs nothing per frame
+                    self.sequence_jumps += 1
+                    self.last_jump_at = time.monotonic()
+            self._last_seq, self._last_seq_ns = meta.seq, arrival_ns
             if meta.frame_size != self.frame_size_index:
                 self.use_frame_size(meta.frame_size)
             if self.use_capture_time:
@@ -75,6 +90,7 @@ class FrameStamper:
     def use_frame_size(self, index: int) -> None:
         """Record the frame size in use (a frame-size table index) and report it."""
         self.frame_size_index = index
+        self.min_frame_size = frames.min_frame_size(index)
         self.on_frame_size(index)
 
     def new_connection(self, frame_size_index: Optional[int] = None) -> None:
@@ -83,9 +99,12 @@ class FrameStamper:
         if frame_size_index is not None and frame_size_index != self.frame_size_index:
             self.use_frame_size(frame_size_index)
 
-    def report(self) -> dict:
-        """Return this part's fields of the diagnostics snapshot."""
-        return {'rejected': dict(self.rejected), 'device_drops': self.device_drops}
+    def report(self, now: float) -> dict:
+        """Return this part's fields of the diagnostics snapshot (``now``: monotonic s)."""
+        jump = self.last_jump_at
+        return {'rejected': dict(self.rejected), 'device_drops': self.device_drops,
+                'sequence_jumps': self.sequence_jumps,
+                'sequence_jump_age_s': None if jump is None else now - jump}
 
     def report_extra(self) -> Dict[str, str]:
         """Extra key/values for the diagnostics' frames status."""

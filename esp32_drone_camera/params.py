@@ -4,7 +4,8 @@ The node's parameters: names, defaults, ranges and descriptions in one table.
 ROS-free but for ``descriptor``, which imports the ROS message types when called.
 """
 
-from typing import NamedTuple, Optional, Tuple
+import difflib
+from typing import Iterable, NamedTuple, Optional, Tuple
 
 from .commands import FPS_RANGE, QUALITY_RANGE
 from .protocol import DEFAULT_PORT, FRAME_SIZE_NAMES
@@ -30,7 +31,8 @@ PARAMS = (
     Param('camera_name', 'esp32_drone_camera', 'Camera name in the calibration file.'),
     Param('camera_info_url', DEFAULT_CAMERA_INFO_URL,
           'Calibration (camera_calibration_parsers YAML): file:// or package:// URL; '
-          'empty means file://${ROS_HOME}/camera_info/${NAME}.yaml.'),
+          'empty means file://${ROS_HOME}/camera_info/${NAME}.yaml. A regular file of at '
+          'most 64 KiB.'),
     Param('qos', 'reliable', 'Image QoS: reliable (small depth) or sensor_data (best effort).',
           choices=('reliable', 'sensor_data')),
     Param('qos_depth', 5, 'History depth of the image and camera_info publishers.', (1, 100)),
@@ -39,11 +41,13 @@ PARAMS = (
           'and reconnected.', (0.2, 60.0), read_only=False),
     Param('connect_timeout', 3.0, 'Seconds allowed for the TCP + WebSocket handshake.',
           (0.2, 60.0)),
-    Param('reconnect_min', 0.25, 'First reconnect delay (s); doubles per failure, jittered.',
-          (0.05, 60.0)),
+    Param('reconnect_min', 0.25, 'First reconnect delay (s); doubles per failed connection '
+          '(one that did not stream valid frames for 5 s), jittered.', (0.05, 60.0)),
     Param('reconnect_max', 5.0, 'Longest reconnect delay (s); also the wait when the device '
           'is full.', (0.1, 600.0)),
-    Param('max_frame_size', 262144, 'Frames larger than this many bytes are rejected.',
+    Param('max_frame_size', 262144, 'Frames larger than this many bytes are rejected (so '
+          'are frames smaller than the smallest OV2640 JPEG of their size: '
+          'docs/protocol.md, "Smallest frame").',
           (1024, 8388608), read_only=False),
     Param('fps_tolerance', 0.3, 'Accepted relative deviation from target_fps in '
           'diagnostics.', (0.0, 1.0), read_only=False),
@@ -112,11 +116,76 @@ def descriptor(param: Param):
 
 
 BY_NAME = {p.name: p for p in PARAMS}
+RCLPY_PARAMS = ('use_sim_time', 'start_type_description_service')  # every rclpy node's
+_KIND = {bool: 'true or false', int: 'an integer', float: 'a number', str: 'a string'}
 
 
-def check_choice(name: str, value) -> Optional[str]:
-    """Return an error for a string parameter outside its choices, else None."""
+def allowed(param: Param) -> str:
+    """Say what values ``param`` takes, as a user would write them."""
+    kind = type(param.default)
+    if param.choices:
+        return 'one of ' + ', '.join(param.choices)
+    if param.limits:
+        low, high = (kind(v) for v in param.limits)
+        return f'{_KIND[kind]} from {low} to {high}'
+    return _KIND[kind]
+
+
+def _shown(value) -> str:
+    """Write a value back the way it is given on the command line (true, 5, 'text')."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def coerce(name: str, value):
+    """Return ``value`` as the parameter's type where that loses nothing: 5 for 5.0."""
     param = BY_NAME.get(name)
-    if param and param.choices and value not in param.choices:
-        return f'{name} must be one of {", ".join(param.choices)} (got {value!r})'
+    if param is not None and type(param.default) is float and type(value) is int:
+        return float(value)
+    return value
+
+
+def problem(name: str, value) -> Optional[str]:
+    """
+    Say in one line what is wrong with ``value`` for parameter ``name``, or None.
+
+    It names the parameter, the value and what is allowed, for a mistake made on the
+    command line (``-p qos_depth:=0``), in a parameters file or at runtime. Values are
+    as YAML typed them: ``yes`` arrives as true, ``5`` as an integer (which a number
+    parameter takes, see ``coerce``).
+    """
+    param = BY_NAME.get(name)
+    if param is None:
+        return None  # not ours (use_sim_time): rclpy checks it
+    value = coerce(name, value)
+    kind = type(param.default)
+    if type(value) is not kind:
+        hint = ''
+        if isinstance(value, bool) and kind is str:
+            hint = ' (YAML reads yes, no, on, off, true and false as booleans: quote it)'
+        return f'parameter {name}: {_shown(value)} is not {_KIND[kind]}{hint}; ' \
+               f'allowed: {allowed(param)}'
+    if param.choices and value not in param.choices:
+        return f'parameter {name}: {_shown(value)} is not allowed; allowed: {allowed(param)}'
+    if param.limits and not param.limits[0] <= value <= param.limits[1]:
+        return f'parameter {name}: {_shown(value)} is out of range; allowed: {allowed(param)}'
     return None
+
+
+def unknown(names: Iterable[str]) -> Optional[str]:
+    """
+    Say in one line which of the parameters given are not this node's, or None.
+
+    rclpy ignores them without a word, so ``-p stale_timout:=5`` would look applied.
+    Names with a dot (``qos_overrides./topic...``) belong to rclpy's own features.
+    """
+    strays = sorted(n for n in names if n not in BY_NAME and n not in RCLPY_PARAMS and
+                    '.' not in n)
+    if not strays:
+        return None
+    hints = []
+    for name in strays:
+        close = difflib.get_close_matches(name, BY_NAME, n=1)
+        hints.append(f'{name} (did you mean {close[0]}?)' if close else name)
+    return 'ignored, not parameters of this node: ' + ', '.join(hints)

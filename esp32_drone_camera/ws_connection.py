@@ -11,20 +11,29 @@ however many TCP segments carry it. That is what makes it cheaper than an event 
 frame wakes one thread once. A whole unmasked binary frame (nearly every message the
 camera sends) goes straight to ``on_frame`` without the protocol object.
 
+Only frames that ``on_frame`` accepts count as the device being alive: the time of the
+last one is what ``on_tick`` gets, and a connection is ``healthy`` once accepted frames
+have kept coming for ``healthy_after`` seconds. A peer that sends garbage, or one good
+frame and then breaks the protocol, neither keeps the stall watchdog quiet nor resets
+the supervisor's back-off.
+
 Reconnecting, back-off and deciding what a silence means belong to the supervisor
 (``ws_link``); this class reports each receive-timeout tick to it through ``on_tick``.
 """
 
+import re
 import socket
 import struct
 import threading
 import time
 from typing import Callable, List, NoReturn, Optional
 
+from websockets.exceptions import InvalidHandshake, InvalidStatus
 from websockets.frames import Frame, Opcode
 from websockets.http11 import Response
 from websockets.uri import WebSocketURI
 
+from .safe_text import printable
 from .ws_frames import extended_length_size, MessageAssembler, parse_frame_header
 
 try:
@@ -38,14 +47,30 @@ USER_AGENT = 'esp32_drone_camera'
 SEND_TIMEOUT_S = 2.0  # a device that stops reading our few bytes is a dead link
 _HANDSHAKE_CHUNK = 4096
 _QUICKACK = getattr(socket, 'TCP_QUICKACK', None)  # Linux only
+_STATUS_LINE = re.compile(rb'HTTP/1\.[01] ([1-5][0-9][0-9]) ?([^\r\n]{0,200})\r?\n')
 
 
 class SessionEnded(Exception):
     """The connection ended; the message says how."""
 
-    def __init__(self, detail: str, streamed: bool):
+    def __init__(self, detail: str, healthy: bool):
         super().__init__(detail)
-        self.streamed = streamed  # it delivered frames: the device was working
+        self.healthy = healthy  # it streamed valid frames long enough: the device worked
+
+
+class UnreadableRefusal(InvalidHandshake):
+    """
+    The device answered the upgrade with an HTTP error whose response is unreadable.
+
+    ``websockets`` then reports only "did not receive a valid HTTP response" (say, for
+    a body over its 1 MiB limit); the status line, read before, says what happened.
+    """
+
+    def __init__(self, status: int, reason: str, problem: str):
+        super().__init__(f'HTTP {status} {reason} ({problem})'.replace('  ', ' '))
+        self.status = status
+        self.reason = reason
+        self.problem = problem
 
 
 def _timeval(seconds: float) -> bytes:
@@ -64,19 +89,20 @@ def _ignore_errors(callback: Callable, *args) -> None:
 class Connection:
     """One connection: ``connect()``, then ``run()`` until it raises; ``abort()`` from anywhere."""
 
-    def __init__(self, uri: WebSocketURI, *, on_frame: Callable[[bytes, int], None],
+    def __init__(self, uri: WebSocketURI, *, on_frame: Callable[[bytes, int], bool],
                  on_text: Callable[[str, int], None], on_bad_message: Callable[[str], None],
                  on_tick: Callable[[float], None], clock_ns: Callable[[], int],
-                 max_message: int):
+                 max_message: int, healthy_after: float = 5.0):
         self.uri = uri
-        self.on_frame = on_frame
+        self.on_frame = on_frame  # returns whether the frame was valid (accepted)
         self.on_text = on_text
         self.on_bad_message = on_bad_message
         self.on_tick = on_tick  # gets the monotonic time of the last frame; may raise
         self.clock_ns = clock_ns
         self.max_message = max_message
-        self.last_frame = time.monotonic()
-        self.streamed = False
+        self.healthy_after = healthy_after
+        self.last_frame = time.monotonic()  # of the last accepted frame (or of connect)
+        self._first_frame: Optional[float] = None  # of the first accepted frame
         self.protocol = ClientProtocol(uri, max_size=max_message)
         self._sock: Optional[socket.socket] = None
         self._lock = threading.Lock()  # the protocol object and writes to the socket
@@ -121,6 +147,12 @@ class Connection:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, _timeval(SEND_TIMEOUT_S))
         self.last_frame = time.monotonic()
 
+    @property
+    def healthy(self) -> bool:
+        """Tell whether accepted frames have kept coming for ``healthy_after`` seconds."""
+        first = self._first_frame
+        return first is not None and self.last_frame - first >= self.healthy_after
+
     def close(self, code: int, reason: str) -> None:
         """Start the closing handshake, if the connection is still open."""
         with self._lock:
@@ -157,7 +189,8 @@ class Connection:
                 # fragmented message, is a complete message as it stands (the protocol
                 # object would copy it twice: cold, ~50 us a frame at 20 fps).
                 payload = recv_exact(sock, length) if length else b''
-                self._deliver_frame(payload, self.clock_ns())
+                if not self._deliver_frame(payload, self.clock_ns()):
+                    self._tick()  # see _through_protocol
                 continue
             if length > max_message:
                 # Let the protocol see the header alone: it refuses the size (close 1009)
@@ -192,15 +225,23 @@ class Connection:
                 continue
             _ignore_errors(self.on_text, text, arrival)
         if protocol.state is not State.OPEN or not flushed:
-            raise SessionEnded(_close_detail(protocol), self.streamed)
+            raise SessionEnded(_close_detail(protocol), self.healthy)
+        # The receive timeout ticks the watchdog only in silence: messages that are no
+        # valid frame, arriving faster than the tick, must not keep it from running.
+        self._tick()
 
-    def _deliver_frame(self, data: bytes, arrival: int) -> None:
-        self.last_frame = time.monotonic()
-        self.streamed = True
+    def _deliver_frame(self, data: bytes, arrival: int) -> bool:
+        """Hand a binary message to ``on_frame``; return whether it was a valid frame."""
         try:
-            self.on_frame(data, arrival)
+            accepted = self.on_frame(data, arrival)
         except Exception:  # noqa: BLE001 - never let a callback end the link
-            pass
+            return False
+        if accepted:  # only a valid frame is life: garbage must not feed the watchdog
+            now = self.last_frame = time.monotonic()
+            if self._first_frame is None:
+                self._first_frame = now
+            return True
+        return False
 
     def _recv_exact(self, sock: socket.socket, n: int) -> bytes:
         """Exactly ``n`` bytes (the receive timeout ticks the watchdog meanwhile)."""
@@ -213,9 +254,9 @@ class Connection:
                 continue
             if not data:
                 if self._aborted:
-                    raise SessionEnded('link stopped', self.streamed)
+                    raise SessionEnded('link stopped', self.healthy)
                 raise SessionEnded('connection closed by the device (no close frame)',
-                                   self.streamed)
+                                   self.healthy)
             if len(data) == n and not chunks:
                 return data
             chunks.append(data)
@@ -225,7 +266,7 @@ class Connection:
 
     def _tick(self) -> None:
         if self._aborted:
-            raise SessionEnded('link stopped', self.streamed)
+            raise SessionEnded('link stopped', self.healthy)
         self.on_tick(self.last_frame)
 
     def _flush(self, sock: socket.socket) -> bool:
@@ -269,6 +310,7 @@ class Connection:
         sock.sendall(b''.join(protocol.data_to_send()))
         deadline = time.monotonic() + timeout
         tail = b''  # the last bytes taken, in case the blank line is split across reads
+        head = b''  # the first bytes of the response, for its status line
         in_headers = True
         while True:
             remaining = deadline - time.monotonic()
@@ -281,6 +323,8 @@ class Connection:
                 in_headers = end < 0
                 data = sock.recv(len(peek) if in_headers else end + 4 - len(tail))
                 tail = (tail + data)[-3:]
+                if len(head) < _HANDSHAKE_CHUNK:
+                    head += data
             else:
                 data = sock.recv(_HANDSHAKE_CHUNK)  # the body of a refusal (HTTP 503)
             if data:
@@ -290,7 +334,7 @@ class Connection:
             responses = [e for e in protocol.events_received() if isinstance(e, Response)]
             error = _handshake_error(protocol, responses)
             if error is not None:
-                raise error
+                raise _with_status(error, head)
             if responses:
                 return
             if not data:
@@ -304,11 +348,30 @@ def _handshake_error(protocol: ClientProtocol, responses: list) -> Optional[Exce
     return next((r.exception for r in responses if r.exception is not None), None)
 
 
+def _with_status(error: Exception, head: bytes) -> Exception:
+    """
+    Return ``error``, or an UnreadableRefusal when an HTTP error status came before it.
+
+    An error response the library could not parse whole (a body over its limit, broken
+    headers) is still a refusal, and its status line is the honest report of it.
+    """
+    if isinstance(error, InvalidStatus):
+        return error
+    match = _STATUS_LINE.match(head)
+    if match is None or match.group(1) == b'101':
+        return error
+    problem = printable(str(error.__cause__ or error))
+    refusal = UnreadableRefusal(int(match.group(1)), printable(match.group(2)), problem)
+    refusal.__cause__ = error
+    return refusal
+
+
 def _close_detail(protocol: ClientProtocol) -> str:
     received = protocol.close_rcvd
     if received is not None:
-        return f'device closed the connection ({received.code} {received.reason})'.strip()
+        reason = printable(received.reason)  # the device's text: one line, bounded
+        return f'device closed the connection ({received.code} {reason})'.strip()
     exc = protocol.parser_exc
     if exc is not None and not isinstance(exc, EOFError):
-        return f'protocol error: {exc}'
+        return f'protocol error: {printable(str(exc))}'
     return 'connection closed'

@@ -8,6 +8,12 @@ reboot, a full device: HTTP 503, fourth client), watches for a stalled stream (T
 but no frames for ``stale_timeout``, noticed on the socket's receive-timeout ticks,
 which cost nothing while frames flow), and names every failure through one function,
 ``classify_failure``, as ``websockets``' own ``process_exception`` does.
+
+The device is on an open WiFi network, so its peer may be anything: only frames the
+node accepts (``on_frame`` returns True) count as life, the back-off starts over only
+after a connection was healthy (valid frames for ``healthy_after`` seconds, so a peer
+that sends one good frame and then breaks the protocol gets the growing back-off, not
+a reconnect storm), and the URL in every detail has its password hidden.
 """
 
 import enum
@@ -22,18 +28,21 @@ from websockets.uri import parse_uri
 
 from .link_state import LinkState
 from .protocol import REJECT_HEADER, REJECT_MAX_CLIENTS
+from .safe_text import printable, redact_url
 from .threads import named_thread
-from .ws_connection import Connection, SessionEnded, USER_AGENT
+from .ws_connection import Connection, SessionEnded, UnreadableRefusal, USER_AGENT
 
 __all__ = ['LinkCallbacks', 'WebSocketLink', 'backoff_delay', 'classify_failure', 'Failure',
-           'Retry', 'Stalled', 'USER_AGENT']
+           'Retry', 'Stalled', 'USER_AGENT', 'parse_device_url']
+HEALTHY_AFTER_S = 5.0  # valid frames for this long make a connection "healthy"
 
 
 class LinkCallbacks(Protocol):
     """What the link reports; called in the link's thread, so keep them short."""
 
-    def on_frame(self, data: bytes, arrival_ns: int) -> None:
-        """Handle a binary message."""
+    def on_frame(self, data: bytes, arrival_ns: int) -> bool:
+        """Handle a binary message; return whether it was a valid frame (the link's life)."""
+        return True
 
     def on_text(self, text: str, arrival_ns: int) -> None:
         """Handle a text message."""
@@ -62,7 +71,7 @@ class Stalled(Exception):
 class Retry(enum.Enum):
     """How long to wait before the next connection attempt."""
 
-    RESTART = 'restart'  # the connection streamed: the device works, back-off starts over
+    RESTART = 'restart'  # the connection was healthy: the device works, back-off starts over
     BACKOFF = 'backoff'  # one more failed attempt: the delay doubles, up to backoff_max
     LONGEST = 'longest'  # a full device stays full until a viewer leaves: backoff_max
 
@@ -79,21 +88,27 @@ def classify_failure(exc: BaseException) -> Failure:
     """Name what ended a connection (or the attempt at one): state, detail, retry policy."""
     if isinstance(exc, SessionEnded):
         return Failure(LinkState.DISCONNECTED, str(exc),
-                       Retry.RESTART if exc.streamed else Retry.BACKOFF)
+                       Retry.RESTART if exc.healthy else Retry.BACKOFF)
     if isinstance(exc, Stalled):
         return Failure(LinkState.STALLED, str(exc), Retry.BACKOFF)
     if isinstance(exc, InvalidStatus):
         response = exc.response
         reason = response.headers.get(REJECT_HEADER, '')
-        body = bytes(response.body or b'').decode('utf-8', 'replace').strip()
+        body = printable(response.body or b'')  # the device's text: one line, bounded
         if reason == REJECT_MAX_CLIENTS or response.status_code == 503:
             return Failure(LinkState.DEVICE_FULL,
                            f'device refused: {body or reason or "503"}', Retry.LONGEST)
+        status = f'HTTP {response.status_code} {printable(response.reason_phrase)}'.strip()
         return Failure(LinkState.DISCONNECTED,
-                       f'handshake refused: HTTP {response.status_code} {body}'.strip(),
+                       f'handshake refused: {status}' + (f': {body}' if body else ''),
                        Retry.BACKOFF)
+    if isinstance(exc, UnreadableRefusal):
+        if exc.status == 503:
+            return Failure(LinkState.DEVICE_FULL, f'device refused: {exc}', Retry.LONGEST)
+        return Failure(LinkState.DISCONNECTED, f'handshake refused: {exc}', Retry.BACKOFF)
     if isinstance(exc, InvalidHandshake):
-        return Failure(LinkState.DISCONNECTED, f'handshake failed: {exc}', Retry.BACKOFF)
+        return Failure(LinkState.DISCONNECTED, f'handshake failed: {printable(str(exc))}',
+                       Retry.BACKOFF)
     if isinstance(exc, ConnectionRefusedError):
         detail = 'connection refused'
     elif isinstance(exc, socket.timeout):
@@ -104,7 +119,27 @@ def classify_failure(exc: BaseException) -> Failure:
         detail = f'{type(exc).__name__}: {exc}'
     else:  # a bug here must not end the stream: report it and reconnect
         detail = f'internal error: {exc!r}'
-    return Failure(LinkState.DISCONNECTED, detail, Retry.BACKOFF)
+    return Failure(LinkState.DISCONNECTED, printable(detail), Retry.BACKOFF)
+
+
+def parse_device_url(url: str):
+    """
+    Parse the device URL as the link needs it; ValueError names device_url and says why.
+
+    The message shows the URL with its password hidden (``InvalidURI`` would quote it
+    whole), and a bad port (urllib's bare "Port out of range 0-65535") says where it is.
+    """
+    shown = redact_url(url)
+    try:
+        uri = parse_uri(url)
+    except InvalidURI as exc:
+        raise ValueError(f'device_url {shown!r} is not a valid WebSocket URL: '
+                         f'{exc.msg}') from None
+    except ValueError as exc:
+        raise ValueError(f'device_url {shown!r}: {exc}') from None
+    if uri.secure:
+        raise ValueError(f'device_url {shown!r}: the camera serves plain ws://, not wss://')
+    return uri
 
 
 class WebSocketLink:
@@ -115,14 +150,10 @@ class WebSocketLink:
                  open_timeout: float = 3.0, stale_timeout: float = 2.0,
                  backoff_min: float = 0.25, backoff_max: float = 5.0,
                  max_message: int = 1 << 20,
-                 expect_frames: Callable[[], bool] = lambda: True):
-        try:
-            self.uri = parse_uri(url)
-        except InvalidURI as exc:
-            raise ValueError(f'device_url: {exc}') from None
-        if self.uri.secure:
-            raise ValueError(f'{url}: the camera serves plain ws://, not wss://')
-        self.url = url
+                 expect_frames: Callable[[], bool] = lambda: True,
+                 healthy_after: float = HEALTHY_AFTER_S):
+        self.uri = parse_device_url(url)
+        self.url = redact_url(url)  # as details and logs show it
         self.callbacks = callbacks
         self.clock_ns = clock_ns
         self.open_timeout = open_timeout
@@ -131,11 +162,13 @@ class WebSocketLink:
         self.backoff_max = backoff_max
         self.max_message = max_message
         self.expect_frames = expect_frames
+        self.healthy_after = healthy_after
         self.connects = 0
         self.stalls = 0
         self.state = LinkState.STOPPED
         self._connection: Optional[Connection] = None
         self._quiet_since = 0.0  # last tick at which no frames were expected
+        self._was_healthy = False  # the last connection streamed valid frames long enough
         self._stopping = threading.Event()
         self._thread: Optional[threading.Thread] = None
 
@@ -188,7 +221,10 @@ class WebSocketLink:
             self._set_state(failure.state, failure.detail)
             if self._stopping.is_set():
                 break
-            attempt = 0 if failure.retry is Retry.RESTART else attempt + 1
+            # A healthy connection (a reset or a stall after minutes of streaming, say)
+            # starts the back-off over; anything shorter is one more failed attempt.
+            restart = failure.retry is Retry.RESTART or self._was_healthy
+            attempt = 0 if restart else attempt + 1
             delay = backoff_delay(attempt, self.backoff_min, self.backoff_max)
             if failure.retry is Retry.LONGEST:
                 delay = max(delay, self.backoff_max)
@@ -201,8 +237,10 @@ class WebSocketLink:
         connection = Connection(
             self.uri, on_frame=callbacks.on_frame, on_text=callbacks.on_text,
             on_bad_message=callbacks.on_bad_message, on_tick=self._watch,
-            clock_ns=self.clock_ns, max_message=self.max_message)
+            clock_ns=self.clock_ns, max_message=self.max_message,
+            healthy_after=self.healthy_after)
         self._connection = connection
+        self._was_healthy = False
         try:
             if self._stopping.is_set():  # stop() ran before the connection was published
                 raise SessionEnded('link stopped', False)
@@ -216,6 +254,7 @@ class WebSocketLink:
             connection.close(1001, 'stream stalled')
             raise
         finally:
+            self._was_healthy = connection.healthy
             self._connection = None
             connection.release()
 

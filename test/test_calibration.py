@@ -1,5 +1,7 @@
 """Unit tests of calibration.py: YAML files, URLs, scaling (no ROS)."""
 
+import os
+
 from esp32_drone_camera import calibration
 from esp32_drone_camera.paths import data_path
 import pytest
@@ -44,3 +46,24 @@ def test_calibration_scales_with_frame_size():
     assert q.p[5] == pytest.approx(c.p[5] / 2) and q.k[8] == 1.0
     assert calibration.scale(c, 400, 296) is None  # CIF crops: not derivable
     assert calibration.scale(c, 640, 480) is c
+
+
+def test_only_a_regular_file_of_bounded_size_is_read(tmp_path):
+    """Issue #13 item 5: camera_info_url:=file:///dev/zero must not eat the memory."""
+    with pytest.raises(calibration.CalibrationError, match='/dev/zero is not a regular file'):
+        calibration.load('/dev/zero')
+    fifo = tmp_path / 'fifo'
+    os.mkfifo(fifo)  # no writer: a plain open() would block start-up for ever
+    with pytest.raises(calibration.CalibrationError, match='not a regular file'):
+        calibration.load(str(fifo))
+    with pytest.raises(calibration.CalibrationError, match='Is a directory'):
+        calibration.load(str(tmp_path))
+    big = tmp_path / 'big.yaml'
+    big.write_bytes(b'#' * (calibration.MAX_FILE_BYTES + 1))
+    with pytest.raises(calibration.CalibrationError, match='larger than 65536 bytes'):
+        calibration.load(str(big))
+    big.write_bytes(b'\xff\xfe' * 10)
+    with pytest.raises(calibration.CalibrationError, match='not UTF-8'):
+        calibration.load(str(big))
+    with pytest.raises(calibration.CalibrationError, match='cannot read'):
+        calibration.load(str(tmp_path / 'missing.yaml'))

@@ -15,8 +15,10 @@ import threading
 from esp32_drone_camera import calibration
 from esp32_drone_camera import commands
 from esp32_drone_camera import frames, protocol
+from esp32_drone_camera.clock_sync import ClockSync
 from esp32_drone_camera.command_client import CommandClient, Reply
 from esp32_drone_camera.emulator.device import DeviceCore
+from esp32_drone_camera.frame_stamper import FrameStamper
 from hypothesis import given, HealthCheck, settings, strategies as st
 import pytest
 import yaml
@@ -119,16 +121,25 @@ def test_read_metadata_never_raises(data):
 @given(st.integers(0, 255), st.integers(0, 255), st.integers(0, 2**40),
        st.integers(0, 2**64 - 1), st.binary(max_size=32))
 def test_metadata_round_trips(size, quality, seq, capture_us, body):
-    data = frames.insert_metadata(frames.SOI + body + frames.EOI, size, quality, seq,
-                                  capture_us)
+    data = frames.insert_metadata(frames.SOI + body + bytes(frames.MIN_FRAME) + frames.EOI,
+                                  size, quality, seq, capture_us)
     assert frames.validate(data, 1 << 20) == frames.OK
     assert frames.read_metadata(data) == (size, quality, seq & 0xFFFFFFFF, capture_us)
 
 
 @FUZZ
-@given(st.none() | st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1))
-def test_sequence_gap_is_bounded(previous, current):
-    assert 0 <= frames.sequence_gap(previous, current) < 2**31
+@given(st.lists(st.tuples(st.integers(0, 2**32 - 1), st.integers(0, 3_000)), max_size=50))
+def test_device_drops_are_bounded_by_what_the_sensor_can_capture(frames_in):
+    """Whatever sequence numbers a peer sends, the drops counted stay plausible."""
+    stamper = FrameStamper(ClockSync(), lambda index: None, max_frame_size=1 << 20)
+    jpeg = frames.SOI + bytes(frames.MIN_FRAME) + frames.EOI
+    arrival, bound = 10**12, 0
+    for seq, elapsed_ms in frames_in:
+        arrival += elapsed_ms * 1_000_000
+        bound += frames.plausible_gap(elapsed_ms * 1_000_000)
+        stamper.stamp(frames.insert_metadata(jpeg, 0, 12, seq, 0), arrival)
+    assert 0 <= stamper.device_drops <= bound
+    assert stamper.sequence_jumps <= len(frames_in)
 
 
 # -- calibration YAML --------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from esp32_drone_camera import protocol
 from esp32_drone_camera.link_state import LinkState
-from esp32_drone_camera.ws_connection import SessionEnded
+from esp32_drone_camera.ws_connection import SessionEnded, UnreadableRefusal
 from esp32_drone_camera.ws_frames import (extended_length_size, MessageAssembler,
                                           parse_frame_header)
 from esp32_drone_camera.ws_link import classify_failure, Retry, Stalled
@@ -107,9 +107,9 @@ def refused(status, headers, body):
 
 
 @pytest.mark.parametrize('exc, state, detail, retry', [
-    (SessionEnded('device closed the connection (1001 bye)', streamed=True),
+    (SessionEnded('device closed the connection (1001 bye)', healthy=True),
      LinkState.DISCONNECTED, 'device closed the connection (1001 bye)', Retry.RESTART),
-    (SessionEnded('connection closed by the device (no close frame)', streamed=False),
+    (SessionEnded('connection closed by the device (no close frame)', healthy=False),
      LinkState.DISCONNECTED, 'connection closed by the device (no close frame)',
      Retry.BACKOFF),
     (Stalled('no frames for 2.1 s'), LinkState.STALLED, 'no frames for 2.1 s', Retry.BACKOFF),
@@ -119,8 +119,17 @@ def refused(status, headers, body):
     (refused(503, {}, b''), LinkState.DEVICE_FULL, 'device refused: 503', Retry.LONGEST),
     (refused(429, {protocol.REJECT_HEADER: protocol.REJECT_MAX_CLIENTS}, b''),
      LinkState.DEVICE_FULL, f'device refused: {protocol.REJECT_MAX_CLIENTS}', Retry.LONGEST),
-    (refused(403, {}, b'nope'), LinkState.DISCONNECTED, 'handshake refused: HTTP 403 nope',
+    (refused(403, {}, b'nope'), LinkState.DISCONNECTED,
+     'handshake refused: HTTP 403 x: nope', Retry.BACKOFF),
+    (refused(500, {}, b'line one\r\nline two\x1b[2J' + b'y' * 5000), LinkState.DISCONNECTED,
+     'handshake refused: HTTP 500 x: ' + ('line one line two [2J' + 'y' * 200)[:197] + '...',
      Retry.BACKOFF),
+    (UnreadableRefusal(500, 'Internal Server Error', 'body too large: 2000000 bytes'),
+     LinkState.DISCONNECTED, 'handshake refused: HTTP 500 Internal Server Error '
+     '(body too large: 2000000 bytes)', Retry.BACKOFF),
+    (UnreadableRefusal(503, 'Service Unavailable', 'body too large: 2000000 bytes'),
+     LinkState.DEVICE_FULL, 'device refused: HTTP 503 Service Unavailable '
+     '(body too large: 2000000 bytes)', Retry.LONGEST),
     (InvalidHandshake('bad accept'), LinkState.DISCONNECTED, 'handshake failed: bad accept',
      Retry.BACKOFF),
     (ConnectionRefusedError(111, 'refused'), LinkState.DISCONNECTED, 'connection refused',

@@ -40,6 +40,7 @@ class Recorder(ws_link.LinkCallbacks):
 
     def on_frame(self, data, arrival_ns):
         self._add(self.frames, data)
+        return True
 
     def on_text(self, text, arrival_ns):
         self._add(self.texts, text)
@@ -242,7 +243,7 @@ def test_full_device_is_told_apart_from_other_refusals(rec):
     link = make_link(server.url, rec2)
     try:
         rec2.wait(lambda r: any(s == LinkState.DISCONNECTED for s, _ in r.states))
-        assert 'handshake refused: HTTP 403 nope' in [d for _, d in rec2.states]
+        assert 'handshake refused: HTTP 403 Forbidden: nope' in [d for _, d in rec2.states]
     finally:
         link.stop()
         server.close()

@@ -22,7 +22,9 @@ class Seen(ws_link.LinkCallbacks):
         self.frames, self.texts, self.states = 0, [], []
 
     def on_frame(self, data, arrival_ns):
-        self.frames += data.startswith(b'\xff\xd8') and data.endswith(b'\xff\xd9')
+        valid = data.startswith(b'\xff\xd8') and data.endswith(b'\xff\xd9')
+        self.frames += valid
+        return valid
 
     def on_text(self, text, arrival_ns):
         self.texts.append(json.loads(text).get('type'))
