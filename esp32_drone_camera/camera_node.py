@@ -30,6 +30,7 @@ from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor
 from rclpy.node import Node
 from rclpy.qos import (HistoryPolicy, qos_profile_sensor_data, QoSProfile,
                        ReliabilityPolicy)
+from rclpy.signals import SignalHandlerOptions
 from sensor_msgs.msg import CameraInfo, CompressedImage, Image
 from sensor_msgs.srv import SetCameraInfo
 from std_srvs.srv import SetBool, Trigger
@@ -43,10 +44,12 @@ from .camera_info_state import calibration_to_msg, CameraInfoState, msg_to_calib
 from .command_client import Reply
 from .device_session import DeviceSession, load_token
 from .frame_stamper import FrameStamper
+from .log_limits import GatedLog
 from .raw_images import RawImagePublisher
 from .serial_link import SerialLink
 from .settings import Settings
-from .threads import Ticker
+from .stop_signals import StopSignals
+from .threads import named_thread, Ticker
 
 try:  # Iron and newer tell a publisher when subscribers come and go; Humble does not.
     from rclpy.event_handler import PublisherEventCallbacks
@@ -57,6 +60,7 @@ except (ImportError, TypeError):
 NODE_NAME = 'esp32_drone_camera'
 HARD_MESSAGE_LIMIT = 4 * 1024 * 1024  # past this the link drops the connection (1009)
 DIAGNOSTICS_PERIOD_S = 1.0  # diagnostic_updater's default rate
+SHUTDOWN_WAIT_S = 0.5  # for the executor's callbacks, then for its thread
 TRIGGERS = (('start_stream', 'start'), ('stop_stream', 'stop'), ('reset_camera', 'reset'),
             ('get_info', 'info'), ('get_status', 'status'), ('get_stats', 'stats'),
             ('clear_stats', 'clear'))  # Trigger services and the device command of each
@@ -99,7 +103,8 @@ class CameraNode(Node):
         self.url = s.device_url
         self.hardware_id = f'esp32s3-ov2640@{self.url.split("//", 1)[-1].rstrip("/")}'
         token = load_token(s.command_token_file)
-        log = self.get_logger()
+        # The parts' logger goes quiet at shutdown, before rclpy's context is gone.
+        log = self._log_gate = GatedLog(self.get_logger())
         self.session = DeviceSession(s, log, token=lambda: token, now_ns=self._now_ns,
                                      on_welcome=self._on_welcome)
         self._build_publishers()
@@ -173,7 +178,7 @@ class CameraNode(Node):
                 events = PublisherEventCallbacks(matched=self._on_raw_matched)
             self.raw = RawImagePublisher(
                 self.create_publisher(Image, 'image_raw', qos, event_callbacks=events),
-                s.frame_id)
+                s.frame_id, logger=self._log_gate)
             self.raw_wanted = not lazy
 
     def _serialize_info(self, calibration: Calibration) -> bytearray:
@@ -217,7 +222,7 @@ class CameraNode(Node):
 
     def _on_raw_matched(self, info) -> None:
         # Matched events (Iron and newer) or, on Humble, a 0.5 s timer in the executor.
-        self.raw_wanted = info.current_count > 0
+        self.raw_wanted = self.raw.subscribers_changed(info.current_count)
 
     # -- the diagnostics thread -------------------------------------------------
     def _tick(self) -> None:
@@ -259,8 +264,8 @@ class CameraNode(Node):
     def _on_trigger(self, cmd: str, _request, response):
         reply: Reply = self.session.call(cmd)
         response.success = reply.ok
-        if reply.ok:
-            response.message = json.dumps(reply.result, sort_keys=True)
+        if reply.ok:  # the stock console's own text, or our firmware's result
+            response.message = reply.message or json.dumps(reply.result, sort_keys=True)
         else:
             response.message = f'{reply.error}: {reply.message}'
         return response
@@ -302,36 +307,60 @@ class CameraNode(Node):
         return SetParametersResult(successful=True)
 
     def shutdown(self) -> None:
-        """Stop the links, the session's worker and the diagnostics thread (bounded time)."""
+        """
+        Stop everything the node started, in bounded time, while rclpy's context is valid.
+
+        Commands still waiting are cancelled first, so their callers get an answer
+        before the executor stops. The parts log nothing from then on: a thread that
+        outlives its join would otherwise log after the context is gone.
+        """
+        self.session.close(0.5)
+        self._log_gate.close()
         self._ticker.stop()
         self.link.stop()
-        self.session.close(0.5)
         if self.raw is not None:
             self.raw.close()
         if self.serial is not None:
             self.serial.stop()
 
 
+def _spin(executor: MultiThreadedExecutor) -> None:
+    try:
+        executor.spin()
+    except ExternalShutdownException:
+        pass
+
+
 def main(args=None) -> int:
-    """Run the node until Ctrl-C or SIGTERM."""
-    rclpy.init(args=args)
-    node = None
+    """Run the node until SIGINT or SIGTERM (any number, at any moment); exit 0."""
+    signals = StopSignals()  # before rclpy.init: no moment where a signal raises
+    rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.NO)
+    node = executor = spinner = None
+    code = 0
     try:
         node = CameraNode()
         executor = MultiThreadedExecutor(num_threads=4)
         executor.add_node(node)
-        executor.spin()
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
+        spinner = named_thread(_spin, 'executor', (executor,))
+        spinner.start()  # the main thread only waits: signals reach it at once
+        if not signals.wait(spinner.is_alive):
+            print('camera_node: the executor stopped unexpectedly', file=sys.stderr)
+            code = 1
     except ValueError as exc:
         print(f'camera_node: {exc}', file=sys.stderr)
-        return 2
+        code = 2
     finally:
+        signals.ignore_from_now()
         if node is not None:
-            node.shutdown()
+            node.shutdown()  # commands cancelled, threads stopped, its parts silent
+        if executor is not None:
+            executor.shutdown(timeout_sec=SHUTDOWN_WAIT_S)  # answers the cancelled calls
+        if spinner is not None:
+            spinner.join(SHUTDOWN_WAIT_S)
+        if node is not None:
             node.destroy_node()
         rclpy.try_shutdown()
-    return 0
+    return code
 
 
 if __name__ == '__main__':

@@ -52,3 +52,41 @@ class LineBudget:
         self._tokens -= 1.0
         dropped, self.suppressed = self.suppressed, 0
         return dropped
+
+
+class GatedLog:
+    """
+    A logger (``debug``, ``info``, ``warning``, ``error``) that goes quiet at ``close()``.
+
+    The node hands this to its ROS-free parts and closes it when it shuts down: a
+    link thread that outlives its join must not log through rclpy once the context
+    is gone (rclpy then prints "publisher's context is invalid" for every line).
+    """
+
+    def __init__(self, log):
+        self._log = log
+        self._open = True
+
+    def close(self) -> None:
+        """Drop every later line."""
+        self._open = False
+
+    def _emit(self, level: str, message: str, **kwargs) -> None:
+        if self._open:
+            getattr(self._log, level)(message, **kwargs)
+
+    def debug(self, message: str, **kwargs) -> None:
+        """Log at debug level while open."""
+        self._emit('debug', message, **kwargs)
+
+    def info(self, message: str, **kwargs) -> None:
+        """Log at info level while open."""
+        self._emit('info', message, **kwargs)
+
+    def warning(self, message: str, **kwargs) -> None:
+        """Log at warning level while open."""
+        self._emit('warning', message, **kwargs)
+
+    def error(self, message: str, **kwargs) -> None:
+        """Log at error level while open."""
+        self._emit('error', message, **kwargs)
