@@ -61,6 +61,8 @@ class GatedLog:
     The node hands this to its ROS-free parts and closes it when it shuts down: a
     link thread that outlives its join must not log through rclpy once the context
     is gone (rclpy then prints "publisher's context is invalid" for every line).
+    Each level calls the logger from a line of its own: rclpy keys a call site's
+    state by its line and refuses a second severity from the same one.
     """
 
     def __init__(self, log):
@@ -71,22 +73,22 @@ class GatedLog:
         """Drop every later line."""
         self._open = False
 
-    def _emit(self, level: str, message: str, **kwargs) -> None:
-        if self._open:
-            getattr(self._log, level)(message, **kwargs)
-
-    def debug(self, message: str, **kwargs) -> None:
+    def debug(self, message: str) -> None:
         """Log at debug level while open."""
-        self._emit('debug', message, **kwargs)
+        if self._open:
+            self._log.debug(message)
 
-    def info(self, message: str, **kwargs) -> None:
+    def info(self, message: str) -> None:
         """Log at info level while open."""
-        self._emit('info', message, **kwargs)
+        if self._open:
+            self._log.info(message)
 
-    def warning(self, message: str, **kwargs) -> None:
+    def warning(self, message: str) -> None:
         """Log at warning level while open."""
-        self._emit('warning', message, **kwargs)
+        if self._open:
+            self._log.warning(message)
 
-    def error(self, message: str, **kwargs) -> None:
+    def error(self, message: str) -> None:
         """Log at error level while open."""
-        self._emit('error', message, **kwargs)
+        if self._open:
+            self._log.error(message)
