@@ -9,9 +9,10 @@ package_name = 'esp32_drone_camera'
 
 
 # What the flash tool builds from (firmware/platformio.ini and what it names): the
-# glue, the portable core, the build script, the web page. firmware/test (host stubs,
-# unit tests, fuzzers) is for developing the firmware in a checkout, not for flashing.
-FIRMWARE = ['platformio.ini', 'README.md', 'src', 'lib', 'scripts', 'web']
+# glue, the portable core, the build script, the web page, and VERSION (read by the build
+# and by protocol.py). firmware/test (host stubs, unit tests, fuzzers) is for developing
+# the firmware in a checkout, not for flashing.
+FIRMWARE = ['platformio.ini', 'VERSION', 'README.md', 'src', 'lib', 'scripts', 'web']
 
 
 def tree(src, names):

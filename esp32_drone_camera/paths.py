@@ -1,6 +1,7 @@
 """Where the package's data files are, installed or in a source checkout."""
 
 import os
+import sys
 
 PACKAGE = 'esp32_drone_camera'
 _SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -19,7 +20,12 @@ def share_dir() -> str:
         from ament_index_python.packages import get_package_share_directory
         return get_package_share_directory(PACKAGE)
     except Exception:  # noqa: BLE001 - ament index missing or not set up
-        return _SOURCE_ROOT
+        pass
+    # A plain pip install (no sourced ROS environment) puts data_files under the prefix.
+    prefix_share = os.path.join(sys.prefix, 'share', PACKAGE)
+    if os.path.isfile(os.path.join(prefix_share, 'package.xml')):
+        return prefix_share
+    return _SOURCE_ROOT
 
 
 def data_path(*parts: str) -> str:

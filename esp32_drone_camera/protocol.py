@@ -12,8 +12,11 @@ import math
 import re
 from typing import Any, NamedTuple, Optional
 
+from .paths import data_path
+
 PROTOCOL_VERSION = 2
-FIRMWARE_VERSION = '2.2.0'
+with open(data_path('firmware', 'VERSION'), encoding='ascii') as _version:  # the one source
+    FIRMWARE_VERSION = _version.readline().strip()
 LEGACY_PROTOCOL = 1
 DEFAULT_PORT = 8080
 MAX_CLIENTS = 3

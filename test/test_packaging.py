@@ -52,6 +52,7 @@ def _exec_depends():
     'share/esp32_drone_camera/config/camera.yaml',
     'share/esp32_drone_camera/config/ov2640_vga.yaml',
     'share/esp32_drone_camera/firmware/platformio.ini',
+    'share/esp32_drone_camera/firmware/VERSION',
     'share/esp32_drone_camera/firmware/web/index.html',
     'share/esp32_drone_camera/docs/protocol.md',
 ])
@@ -139,3 +140,22 @@ def test_package_files_are_installed_by_setup():
                   'flash = esp32_drone_camera.flash:main'):
         assert entry in names
     assert os.path.isfile(os.path.join(root, 'resource', 'esp32_drone_camera'))
+
+
+def test_a_plain_pip_install_finds_its_data_files(wheel_path, tmp_path):
+    """Without a ROS environment the share dir is the prefix's (firmware/VERSION, the page)."""
+    venv = tmp_path / 'venv'
+    subprocess.run([sys.executable, '-m', 'venv', str(venv)], check=True, timeout=120)
+    python = str(venv / 'bin' / 'python')
+    subprocess.run([python, '-m', 'pip', 'install', '-q', '--no-deps', '--no-index',
+                    str(wheel_path)], check=True, timeout=120)
+    out = subprocess.run(
+        [python, '-c', 'from esp32_drone_camera import paths, protocol; '
+         'print(protocol.FIRMWARE_VERSION); print(paths.share_dir())'],
+        cwd=str(tmp_path), env={'PATH': os.environ.get('PATH', '')},
+        capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    version, share = out.stdout.split()
+    with open(os.path.join(ROOT, 'firmware', 'VERSION'), encoding='ascii') as f:
+        assert version == f.read().strip()
+    assert share == str(venv / 'share' / 'esp32_drone_camera')

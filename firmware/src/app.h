@@ -6,10 +6,10 @@
 #include <atomic>
 #include <cstdint>
 
-#include "camera_state.h"
-#include "command_processor.h"
-#include "frame_pool.h"
-#include "low_memory.h"
+#include "camera_core/camera_state.h"
+#include "camera_core/command_processor.h"
+#include "camera_core/frame_pool.h"
+#include "camera_core/low_memory.h"
 
 namespace cam {
 

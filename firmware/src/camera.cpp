@@ -2,11 +2,13 @@
 
 #include <freertos/FreeRTOS.h>
 #include <freertos/semphr.h>
+#include <sys/time.h>
 
 #include "board_pins.h"
+#include "camera_core/frame_metadata.h"
+#include "camera_core/frame_sizes.h"
 #include "config.h"
 #include "console.h"
-#include "frame_sizes.h"
 
 namespace cam {
 
@@ -17,6 +19,10 @@ constexpr framesize_t kDriverSizes[camcore::kFrameSizeCount] = {
     FRAMESIZE_QQVGA, FRAMESIZE_QCIF, FRAMESIZE_HQVGA, FRAMESIZE_QVGA,
     FRAMESIZE_CIF,   FRAMESIZE_VGA,  FRAMESIZE_SVGA,  FRAMESIZE_XGA,
 };
+
+static_assert(camcore::kLargestJpegBufferBytes + camcore::kMetaSegmentBytes <=
+                  kFrameSlotBytes,
+              "a frame slot holds the largest JPEG the driver can deliver, plus the APP4 segment");
 
 // Guards init/deinit against sensor writes from other tasks.
 SemaphoreHandle_t g_lock = nullptr;
@@ -50,10 +56,11 @@ camera_config_t make_config() {
   c.ledc_timer = LEDC_TIMER_0;
   c.ledc_channel = LEDC_CHANNEL_0;
   c.pixel_format = PIXFORMAT_JPEG;
-  // The driver sizes its JPEG buffers for the frame size given here, so
-  // start at the largest size a command may select, then switch down:
-  // `framesize XGA` later can never overflow a buffer sized for VGA.
-  c.frame_size = FRAMESIZE_XGA;
+  // The driver sizes its JPEG buffers for the frame size given here
+  // (width * height / 5), so start at the largest size a command may select,
+  // then switch down: `framesize XGA` later can never overflow a buffer
+  // sized for VGA (camcore::kLargestFrameSize).
+  c.frame_size = kDriverSizes[camcore::kLargestFrameSize];
   c.jpeg_quality = 12;
   c.fb_count = 2;
   c.fb_location = CAMERA_FB_IN_PSRAM;
@@ -99,6 +106,12 @@ bool camera_reinit(uint8_t frame_size_index, int quality) {
 camera_fb_t* camera_grab() { return g_ready ? esp_camera_fb_get() : nullptr; }
 
 void camera_release(camera_fb_t* fb) { esp_camera_fb_return(fb); }
+
+uint64_t camera_frame_clock_us() {
+  timeval tv = {};
+  gettimeofday(&tv, nullptr);
+  return static_cast<uint64_t>(tv.tv_sec) * 1000000ull + static_cast<uint64_t>(tv.tv_usec);
+}
 
 bool camera_set_quality(int quality) {
   CameraLock lock;

@@ -21,6 +21,11 @@ bool camera_reinit(uint8_t frame_size_index, int quality);
 camera_fb_t* camera_grab();
 void camera_release(camera_fb_t* fb);
 
+// The clock of camera_fb_t::timestamp, in µs: esp32-camera 2.0.x stamps a
+// frame with gettimeofday() when it starts; without SNTP (the camera is its
+// own access point) that clock counts from boot, like esp_timer.
+uint64_t camera_frame_clock_us();
+
 bool camera_set_quality(int quality);
 bool camera_set_frame_size(uint8_t frame_size_index);
 const char* camera_sensor_name();

@@ -33,7 +33,8 @@ constexpr uint32_t kConsoleReportPeriodMs = 10000;  // the README's serial statu
 
 // Each outgoing frame slot holds one JPEG plus the APP4 segment. The
 // driver's JPEG buffer for the largest frame size (XGA) is width*height/5
-// = 157 286 bytes, so a camera frame always fits.
+// = 157 286 bytes (camcore::kLargestJpegBufferBytes), so a camera frame
+// always fits (static_assert in camera.cpp).
 constexpr uint32_t kFrameSlotBytes = 192 * 1024;
 
 }  // namespace cam

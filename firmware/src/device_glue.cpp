@@ -11,6 +11,8 @@ namespace cam {
 
 uint64_t EspDevice::now_us() { return cam::now_us(); }
 
+uint64_t EspDevice::frame_clock_us() { return camera_frame_clock_us(); }
+
 bool EspDevice::apply_quality(int quality) { return camera_set_quality(quality); }
 
 bool EspDevice::apply_frame_size(uint8_t index) { return camera_set_frame_size(index); }

@@ -3,13 +3,14 @@
 // Arduino core. Called by the command processor with the core lock held.
 #pragma once
 
-#include "device_control.h"
+#include "camera_core/device_control.h"
 
 namespace cam {
 
 class EspDevice : public camcore::DeviceControl {
  public:
   uint64_t now_us() override;
+  uint64_t frame_clock_us() override;
   bool apply_quality(int quality) override;
   bool apply_frame_size(uint8_t index) override;
   void request_reset() override;

@@ -1,4 +1,4 @@
-// ESP32-S3 drone camera firmware v2.2.0 (protocol v2, docs/protocol.md).
+// ESP32-S3 drone camera firmware (version: firmware/VERSION; protocol v2, docs/protocol.md).
 // Tasks: "stream" (capture + send, core 1), the HTTP server task (page,
 // WebSocket, commands) and Arduino's loop task (serial console, 1 Hz status,
 // low-memory warning, reset). All share the portable core under CoreLock.
@@ -10,9 +10,10 @@
 #include "app.h"
 #include "board_pins.h"
 #include "camera.h"
+#include "camera_core/console_text.h"
+#include "camera_core/low_memory.h"
 #include "config.h"
 #include "console.h"
-#include "low_memory.h"
 #include "serial_console.h"
 #include "stream_task.h"
 #include "web_server.h"
@@ -23,13 +24,8 @@ namespace {
 uint32_t g_last_status_ms = 0;
 uint32_t g_last_report_ms = 0;
 
-constexpr char kBanner[] =
-    "ESP32-S3 Drone Camera System v2.2.0\n"
-    "Protocol v2 WebSocket streaming, 20fps target\n"
-    "==================================================";
-
 void print_banner() {
-  cam::write_lines(kBanner, sizeof(kBanner) - 1);
+  cam::write_lines(camcore::kConsoleBanner, camcore::text_length(camcore::kConsoleBanner));
   cam::log_line("INFO", "Board: %s", cam::kBoardName);
   cam::log_line("MEMORY", "Initial free heap: %lu KB",
                 static_cast<unsigned long>(ESP.getFreeHeap() / 1024));
@@ -46,7 +42,7 @@ void print_report() {
     clients = cam::app().state.clients.count();
   }
   char line[96];
-  cam::write_line("=== 20fps Video Stream Status ===", 33);
+  cam::write_line(camcore::kReportTitle, camcore::text_length(camcore::kReportTitle));
   int n = std::snprintf(line, sizeof(line), "Camera - Total frames: %lu", static_cast<unsigned long>(frames));
   cam::write_line(line, static_cast<size_t>(n));
   n = std::snprintf(line, sizeof(line), "Camera - Current FPS: %lu.%lu",
@@ -56,14 +52,14 @@ void print_report() {
                     static_cast<unsigned long>(ESP.getFreeHeap() / 1024));
   cam::write_line(line, static_cast<size_t>(n));
   cam::log_line("WS", "WebSocket clients: %u, streaming video frames", static_cast<unsigned>(clients));
-  cam::write_line("==================================", 34);
+  cam::write_line(camcore::kReportRule, camcore::text_length(camcore::kReportRule));
 }
 
 // Once a second: frame rate, status to every viewer, low-memory warning.
 void tick(uint32_t now_ms) {
   const uint64_t now = cam::now_us();
   bool verbose;
-  uint32_t frames, fps_tenths, skipped, errors;
+  uint32_t frames, fps_tenths, skipped, errors, settling;
   {
     cam::CoreLock lock;
     camcore::CameraState& s = cam::app().state;
@@ -73,13 +69,14 @@ void tick(uint32_t now_ms) {
     fps_tenths = s.stats.fps_tenths();
     skipped = s.clients.frames_skipped();
     errors = s.stats.capture_errors();
+    settling = s.stats.settling();
   }
   cam::web_send_status(now);
   if (verbose) {  // `verbose on`: one detail line a second
-    cam::log_line("DEBUG", "frames %lu, fps %lu.%lu, skipped %lu, capture errors %lu",
+    cam::log_line("DEBUG", "frames %lu, fps %lu.%lu, skipped %lu, capture errors %lu, settling %lu",
                   static_cast<unsigned long>(frames), static_cast<unsigned long>(fps_tenths / 10),
                   static_cast<unsigned long>(fps_tenths % 10), static_cast<unsigned long>(skipped),
-                  static_cast<unsigned long>(errors));
+                  static_cast<unsigned long>(errors), static_cast<unsigned long>(settling));
   }
   const uint32_t heap = ESP.getFreeHeap();
   bool warn;

@@ -3,8 +3,8 @@
 #include <Arduino.h>
 
 #include "app.h"
+#include "camera_core/serial_line.h"
 #include "console.h"
-#include "serial_line.h"
 
 namespace cam {
 

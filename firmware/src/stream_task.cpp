@@ -7,9 +7,10 @@
 
 #include "app.h"
 #include "camera.h"
+#include "camera_core/frame_metadata.h"
+#include "camera_core/frame_source.h"
 #include "config.h"
 #include "console.h"
-#include "frame_metadata.h"
 #include "web_server.h"
 
 namespace cam {
@@ -36,7 +37,31 @@ void reinit_camera(bool close_clients) {
     quality = app().state.settings.quality;
   }
   log_line("Camera", "Re-initialising the camera");
-  if (camera_reinit(frame_size, quality)) log_line("SUCCESS", "Camera re-initialised");
+  const bool ok = camera_reinit(frame_size, quality);
+  {
+    CoreLock lock;  // the driver's frames from before are gone
+    camcore::CameraState& s = app().state;
+    s.timeline.reset(camcore::FrameSettings{frame_size, static_cast<uint8_t>(quality)});
+    // A command during the re-init may have written the old driver instance:
+    // apply what is in force now, bracketed as the command path does.
+    const camcore::FrameSettings now{s.settings.frame_size, s.settings.quality};
+    if (ok && (now.frame_size != frame_size || now.quality != quality)) {
+      s.timeline.begin_change(camera_frame_clock_us());
+      if (camera_set_frame_size(now.frame_size) && camera_set_quality(now.quality)) {
+        s.timeline.end_change(now, camera_frame_clock_us());
+      } else {
+        s.timeline.abort_change(camera_frame_clock_us());
+      }
+    }
+  }
+  if (ok) log_line("SUCCESS", "Camera re-initialised");
+}
+
+// When the driver started filling this frame buffer, on the frame clock
+// (camera_frame_clock_us): esp32-camera stamps it at the frame's VSYNC.
+uint64_t frame_start_us(const camera_fb_t* fb) {
+  return static_cast<uint64_t>(fb->timestamp.tv_sec) * 1000000ull +
+         static_cast<uint64_t>(fb->timestamp.tv_usec);
 }
 
 // One pass: wait until a frame is due, grab it, copy it with metadata into a
@@ -81,20 +106,34 @@ void stream_once(int* failures) {
     }
     return;
   }
-  *failures = 0;
   int slot = -1;
   camcore::FrameMeta meta = {};
+  camcore::Attribution verdict;
   {
     CoreLock lock;
     camcore::CameraState& s = app().state;
-    s.pacer.on_frame(capture_us);
-    s.stats.on_frame(fb->len);
-    meta = {s.settings.frame_size, s.settings.quality, s.stats.next_sequence(), capture_us};
-    if (s.clients.count() > 0) {
-      slot = app().pool.acquire();
-      if (slot < 0) s.stats.on_dropped(static_cast<uint32_t>(s.clients.count()));
+    // The frame's own settings (a change may have come while it was exposed).
+    verdict = camcore::describe_frame(s, fb->buf, fb->len, frame_start_us(fb), capture_us, &meta);
+    if (verdict == camcore::Attribution::Ok) {
+      s.pacer.on_frame(capture_us);
+      if (s.clients.count() > 0) {
+        slot = app().pool.acquire();
+        if (slot < 0) s.stats.on_dropped(static_cast<uint32_t>(s.clients.count()));
+      }
     }
   }
+  if (verdict != camcore::Attribution::Ok) {
+    camera_release(fb);
+    // Settling: skipped, the next frame is grabbed at once. A frame without a
+    // table size counts toward re-initialisation like a capture failure.
+    if (verdict == camcore::Attribution::UnknownSize &&
+        ++*failures >= kCaptureFailuresBeforeReinit) {
+      *failures = 0;
+      reinit_camera(false);
+    }
+    return;
+  }
+  *failures = 0;
   // The slot is ours alone until it is offered, so the copy needs no lock.
   const size_t len = slot < 0 ? 0
                               : camcore::insert_metadata(fb->buf, fb->len, meta, g_slots[slot],

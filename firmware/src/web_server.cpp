@@ -9,13 +9,13 @@
 #include <strings.h>
 
 #include "app.h"
+#include "camera_core/messages.h"
+#include "camera_core/protocol_limits.h"
+#include "camera_core/send_tracker.h"
+#include "camera_core/stream_hub.h"
 #include "config.h"
 #include "console.h"
 #include "device_glue.h"
-#include "limits.h"
-#include "messages.h"
-#include "send_tracker.h"
-#include "stream_hub.h"
 
 // The page, embedded by PlatformIO (board_build.embed_txtfiles = web/index.html,
 // which appends a NUL).
@@ -244,11 +244,13 @@ esp_err_t on_root_refusing(httpd_req_t* req) {
   }
   httpd_resp_set_status(req, "503 Service Unavailable");
   httpd_resp_set_type(req, "text/plain");
-  httpd_resp_set_hdr(req, "X-Reject-Reason", stopped ? "server-stopped" : "max-clients");
-  static const char kFull[] = "max clients (3) reached\n";
-  static const char kStopped[] = "WebSocket server stopped\n";
-  return stopped ? httpd_resp_send(req, kStopped, sizeof(kStopped) - 1)
-                 : httpd_resp_send(req, kFull, sizeof(kFull) - 1);
+  httpd_resp_set_hdr(req, camcore::kRejectHeader,
+                     stopped ? camcore::kRejectServerStopped : camcore::kRejectMaxClients);
+  char body[48];
+  const int n = stopped ? std::snprintf(body, sizeof(body), "WebSocket server stopped\n")
+                        : std::snprintf(body, sizeof(body), "max clients (%u) reached\n",
+                                        static_cast<unsigned>(camcore::kMaxClients));
+  return httpd_resp_send(req, body, n);
 }
 
 void on_close(httpd_handle_t, int fd) {

@@ -13,10 +13,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "camera_state.h"
-#include "command_processor.h"
-#include "device_control.h"
-#include "serial_line.h"
+#include "camera_core/camera_state.h"
+#include "camera_core/command_processor.h"
+#include "camera_core/device_control.h"
+#include "camera_core/serial_line.h"
 
 namespace {
 

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_reader.h"
+#include "camera_core/json_reader.h"
 
 namespace {
 

@@ -9,9 +9,9 @@
 #include <cstdlib>
 #include <vector>
 
-#include "camera_state.h"
-#include "frame_pool.h"
-#include "stream_hub.h"
+#include "camera_core/camera_state.h"
+#include "camera_core/frame_pool.h"
+#include "camera_core/stream_hub.h"
 
 namespace {
 

@@ -39,6 +39,15 @@ def main(vectors, out):
         bytes([0x00, 0x02, 0x07, 0x58, 0x58, 0x02, 0x04]),  # a lost send reclaimed
         bytes([0x00, 0x02, 0x01, 0x00, 0x02, 0x04, 0x04]),  # fd reused mid-send
     ])
+    # fuzz_jpeg_header: the frame vectors, and an OV2640-shaped header (two DQT,
+    # SOF0 640x480, DHT, SOS).
+    with open(os.path.join(vectors, 'frames.json'), encoding='utf-8') as f:
+        frames = json.load(f)
+    header = (b'\xff\xd8' + (b'\xff\xdb\x00\x43' + bytes(65)) * 2
+              + b'\xff\xc0\x00\x11\x08\x01\xe0\x02\x80\x03\x01\x21\x00\x02\x11\x01\x03\x11\x01'
+              + b'\xff\xc4\x00\x04\x00\x00' + b'\xff\xda\x00\x04\x01\x00\x12\xff\xd9')
+    write(os.path.join(out, 'fuzz_jpeg_header'),
+          [bytes.fromhex(c['hex']) for c in frames['cases']] + [header])
 
 
 if __name__ == '__main__':

@@ -1,46 +1,18 @@
-// mirrors: espressif/esp32-camera 2.0.x driver/include/esp_camera.h and
-// driver/include/sensor.h (subset: the members and functions the glue uses;
-// sensor_t keeps only its id and the two setters called, so it is not
-// layout-compatible and is never instantiated here).
+// mirrors: espressif/esp32-camera 2.0.x driver/include/esp_camera.h (subset:
+// what the glue uses). Like the real header it includes driver/ledc.h,
+// sensor.h (framesize_t, pixformat_t, sensor_t) and sys/time.h.
 #pragma once
 
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/time.h>
-
-#include <cstddef>
-#include <cstdint>
 
 #include "driver/ledc.h"
 #include "esp_err.h"
+#include "sensor.h"
 
-typedef enum {
-  PIXFORMAT_RGB565, PIXFORMAT_YUV422, PIXFORMAT_YUV420, PIXFORMAT_GRAYSCALE,
-  PIXFORMAT_JPEG, PIXFORMAT_RGB888, PIXFORMAT_RAW, PIXFORMAT_RGB444, PIXFORMAT_RGB555,
-} pixformat_t;
-
-typedef enum {
-  FRAMESIZE_96X96, FRAMESIZE_QQVGA, FRAMESIZE_QCIF, FRAMESIZE_HQVGA, FRAMESIZE_240X240,
-  FRAMESIZE_QVGA, FRAMESIZE_CIF, FRAMESIZE_HVGA, FRAMESIZE_VGA, FRAMESIZE_SVGA,
-  FRAMESIZE_XGA, FRAMESIZE_HD, FRAMESIZE_SXGA, FRAMESIZE_UXGA, FRAMESIZE_INVALID
-} framesize_t;
-
-typedef enum { CAMERA_FB_IN_PSRAM, CAMERA_FB_IN_DRAM } camera_fb_location_t;
 typedef enum { CAMERA_GRAB_WHEN_EMPTY, CAMERA_GRAB_LATEST } camera_grab_mode_t;
-
-typedef enum { OV2640_PID = 0x26 } camera_pid_t;  // sensor.h (subset)
-
-typedef struct {
-  uint8_t MIDH;
-  uint8_t MIDL;
-  uint16_t PID;
-  uint8_t VER;
-} sensor_id_t;
-
-typedef struct _sensor sensor_t;
-struct _sensor {
-  sensor_id_t id;
-  int (*set_framesize)(sensor_t* sensor, framesize_t framesize);
-  int (*set_quality)(sensor_t* sensor, int quality);
-};
+typedef enum { CAMERA_FB_IN_PSRAM, CAMERA_FB_IN_DRAM } camera_fb_location_t;
 
 typedef struct {
   int pin_pwdn;

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "device_control.h"
+#include "camera_core/device_control.h"
 
 namespace camcore_test {
 
@@ -14,10 +14,12 @@ class FakeDevice : public camcore::DeviceControl {
   uint64_t now_us() override { return clock_us; }
   bool apply_quality(int quality) override {
     qualities.push_back(quality);
+    clock_us += write_us;
     return !sensor_fails;
   }
   bool apply_frame_size(uint8_t index) override {
     frame_sizes.push_back(index);
+    clock_us += write_us;
     return !sensor_fails;
   }
   void request_reset() override { ++resets; }
@@ -29,6 +31,7 @@ class FakeDevice : public camcore::DeviceControl {
   camcore::SystemInfo system_info() override { return info; }
 
   uint64_t clock_us = 61700123;
+  uint64_t write_us = 0;  // how long a sensor register write takes (advances the clock)
   bool sensor_fails = false;
   int test_recipients = 0;
   int resets = 0;

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "command_processor.h"
+#include "camera_core/command_processor.h"
 #include "fake_device.h"
 
 using camcore::CommandOutput;

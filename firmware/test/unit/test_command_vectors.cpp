@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "command_processor.h"
+#include "camera_core/command_processor.h"
 #include "fake_device.h"
 #include "vectors.h"
 

@@ -4,15 +4,15 @@
 #include <cstring>
 #include <string>
 
-#include "client_table.h"
-#include "frame_pacer.h"
-#include "frame_pool.h"
-#include "limits.h"
-#include "low_memory.h"
-#include "send_tracker.h"
-#include "serial_line.h"
-#include "stream_stats.h"
-#include "token.h"
+#include "camera_core/client_table.h"
+#include "camera_core/frame_pacer.h"
+#include "camera_core/frame_pool.h"
+#include "camera_core/low_memory.h"
+#include "camera_core/protocol_limits.h"
+#include "camera_core/send_tracker.h"
+#include "camera_core/serial_line.h"
+#include "camera_core/stream_stats.h"
+#include "camera_core/token.h"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "frame_metadata.h"
+#include "camera_core/frame_metadata.h"
 #include "vectors.h"
 
 using nlohmann::json;

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "json_reader.h"
+#include "camera_core/json_reader.h"
 
 using camcore::FlatJsonReader;
 using camcore::JsonError;

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <string>
 
-#include "json_writer.h"
+#include "camera_core/json_writer.h"
 
 namespace {
 

@@ -5,10 +5,10 @@
 
 #include <string>
 
-#include "command_processor.h"
+#include "camera_core/command_processor.h"
+#include "camera_core/messages.h"
+#include "camera_core/ping.h"
 #include "fake_device.h"
-#include "messages.h"
-#include "ping.h"
 #include "vectors.h"
 
 using nlohmann::json;
@@ -59,7 +59,7 @@ TEST_F(Fixture, WelcomeHasTheV2Shape) {
   const json ours = json::parse(std::string(buf, n));
   expect_same_shape(ours, find_case(vectors, "welcome_v2"), "welcome_v2");
   EXPECT_EQ(ours["protocol"], 2);
-  EXPECT_EQ(ours["firmware"], "2.2.0");
+  EXPECT_EQ(ours["firmware"], CAMCORE_FIRMWARE_VERSION);  // firmware/VERSION, via CMake
   EXPECT_EQ(ours["auth"], true);
   EXPECT_EQ(ours["width"], 640);
   EXPECT_EQ(ours["max_clients"], 3);

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "utf8.h"
+#include "camera_core/utf8.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "client_table.h"
+#include "camera_core/client_table.h"
 
 #include <cstring>
 

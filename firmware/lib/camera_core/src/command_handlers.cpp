@@ -2,13 +2,18 @@
 // writes its result (JSON for the reply, text for a person on the serial
 // console). Parsing, authorisation and argument checks happen before, in
 // command_processor.cpp.
+#include "camera_core/camera_state.h"
+#include "camera_core/command_processor.h"
+#include "camera_core/frame_sizes.h"
+#include "camera_core/messages.h"
+#include "camera_core/protocol_limits.h"
 #include "command_internal.h"
-#include "command_processor.h"
-#include "frame_sizes.h"
-#include "limits.h"
-#include "messages.h"
 
 namespace camcore {
+
+namespace {
+FrameSettings applied(const Settings& s) { return FrameSettings{s.frame_size, s.quality}; }
+}  // namespace
 
 CommandProcessor::Outcome CommandProcessor::execute(const CommandSpec& spec, const Arg& arg,
                                                     int64_t number, ResultWriter& r) {
@@ -29,20 +34,29 @@ CommandProcessor::Outcome CommandProcessor::execute(const CommandSpec& spec, con
       r.say("Camera reset: clients will be closed, streaming resumes in about 1 s");
       r.field("resetting", true);
       break;
-    case CommandId::Quality:
+    case CommandId::Quality: {
+      const bool change = number != settings.quality;
+      if (change) state_.timeline.begin_change(control_.frame_clock_us());
       if (!control_.apply_quality(static_cast<int>(number))) {
+        if (change) state_.timeline.abort_change(control_.frame_clock_us());
         return Outcome::fail("failed", "%s: the sensor rejected the setting", spec.name);
       }
       settings.quality = static_cast<uint8_t>(number);
+      if (change) state_.timeline.end_change(applied(settings), control_.frame_clock_us());
       r.say("JPEG quality set to %d", static_cast<int>(number));
       r.field("quality", static_cast<int>(number));
       break;
+    }
     case CommandId::FrameSize: {
       const FrameSize* size = frame_size_at(static_cast<size_t>(number));
+      const bool change = number != settings.frame_size;
+      if (change) state_.timeline.begin_change(control_.frame_clock_us());
       if (!control_.apply_frame_size(static_cast<uint8_t>(number))) {
+        if (change) state_.timeline.abort_change(control_.frame_clock_us());
         return Outcome::fail("failed", "%s: the sensor rejected the setting", spec.name);
       }
       settings.frame_size = static_cast<uint8_t>(number);
+      if (change) state_.timeline.end_change(applied(settings), control_.frame_clock_us());
       r.say("Frame size set to %s (%ux%u)", size->name, static_cast<unsigned>(size->width),
             static_cast<unsigned>(size->height));
       r.field("frame_size", size->name);

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 
-#include "command_processor.h"
+#include "camera_core/command_processor.h"
 
 namespace camcore {
 

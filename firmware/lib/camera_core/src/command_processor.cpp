@@ -1,15 +1,15 @@
-#include "command_processor.h"
+#include "camera_core/command_processor.h"
 
 #include "command_internal.h"
 
 #include <cstdio>
 #include <cstring>
 
-#include "frame_sizes.h"
-#include "limits.h"
-#include "ping.h"
-#include "token.h"
-#include "utf8.h"
+#include "camera_core/frame_sizes.h"
+#include "camera_core/ping.h"
+#include "camera_core/protocol_limits.h"
+#include "camera_core/token.h"
+#include "camera_core/utf8.h"
 
 namespace camcore {
 

@@ -1,8 +1,8 @@
-#include "commands.h"
+#include "camera_core/commands.h"
 
 #include <cstring>
 
-#include "limits.h"
+#include "camera_core/protocol_limits.h"
 
 namespace camcore {
 

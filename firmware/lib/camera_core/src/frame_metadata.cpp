@@ -1,4 +1,4 @@
-#include "frame_metadata.h"
+#include "camera_core/frame_metadata.h"
 
 #include <cstring>
 

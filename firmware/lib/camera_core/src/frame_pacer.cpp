@@ -1,4 +1,4 @@
-#include "frame_pacer.h"
+#include "camera_core/frame_pacer.h"
 
 namespace camcore {
 

@@ -1,4 +1,4 @@
-#include "frame_pool.h"
+#include "camera_core/frame_pool.h"
 
 namespace camcore {
 

@@ -1,4 +1,4 @@
-#include "frame_sizes.h"
+#include "camera_core/frame_sizes.h"
 
 #include <cstring>
 
@@ -20,6 +20,13 @@ int frame_size_index(const char* name, size_t len) {
     if (std::strlen(kTable[i].name) == len && std::memcmp(kTable[i].name, name, len) == 0) {
       return static_cast<int>(i);
     }
+  }
+  return -1;
+}
+
+int frame_size_index_of(uint16_t width, uint16_t height) {
+  for (size_t i = 0; i < kFrameSizeCount; ++i) {
+    if (kTable[i].width == width && kTable[i].height == height) return static_cast<int>(i);
   }
   return -1;
 }

@@ -1,4 +1,4 @@
-#include "json_reader.h"
+#include "camera_core/json_reader.h"
 
 #include <cstring>
 

@@ -1,8 +1,8 @@
-#include "json_writer.h"
+#include "camera_core/json_writer.h"
 
 #include <cstring>
 
-#include "utf8.h"
+#include "camera_core/utf8.h"
 
 namespace camcore {
 

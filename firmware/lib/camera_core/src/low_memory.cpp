@@ -1,8 +1,8 @@
-#include "low_memory.h"
+#include "camera_core/low_memory.h"
 
 #include <cstdio>
 
-#include "limits.h"
+#include "camera_core/protocol_limits.h"
 
 namespace camcore {
 

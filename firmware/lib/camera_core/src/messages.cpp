@@ -1,6 +1,6 @@
-#include "messages.h"
+#include "camera_core/messages.h"
 
-#include "limits.h"
+#include "camera_core/protocol_limits.h"
 
 namespace camcore {
 

@@ -1,9 +1,9 @@
-#include "ping.h"
+#include "camera_core/ping.h"
 
 #include <cstring>
 
-#include "json_writer.h"
-#include "limits.h"
+#include "camera_core/json_writer.h"
+#include "camera_core/protocol_limits.h"
 
 namespace camcore {
 

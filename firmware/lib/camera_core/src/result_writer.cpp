@@ -1,4 +1,4 @@
-#include "result_writer.h"
+#include "camera_core/result_writer.h"
 
 #include <cinttypes>
 #include <cstdio>

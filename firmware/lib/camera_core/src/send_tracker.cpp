@@ -1,4 +1,4 @@
-#include "send_tracker.h"
+#include "camera_core/send_tracker.h"
 
 namespace camcore {
 

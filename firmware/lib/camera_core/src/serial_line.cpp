@@ -1,4 +1,4 @@
-#include "serial_line.h"
+#include "camera_core/serial_line.h"
 
 namespace camcore {
 

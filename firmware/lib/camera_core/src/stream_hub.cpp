@@ -1,4 +1,4 @@
-#include "stream_hub.h"
+#include "camera_core/stream_hub.h"
 
 namespace camcore {
 

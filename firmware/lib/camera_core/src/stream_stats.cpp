@@ -1,4 +1,4 @@
-#include "stream_stats.h"
+#include "camera_core/stream_stats.h"
 
 namespace camcore {
 
@@ -32,6 +32,7 @@ void StreamStats::clear(uint64_t now_us) {
   frame_bytes_ = 0;
   capture_errors_ = 0;
   dropped_ = 0;
+  settling_ = 0;
   bytes_sent_ = 0;
   window_frames_ = 0;
   window_start_us_ = now_us;

@@ -1,4 +1,4 @@
-#include "token.h"
+#include "camera_core/token.h"
 
 namespace camcore {
 

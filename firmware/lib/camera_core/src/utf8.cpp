@@ -1,4 +1,4 @@
-#include "utf8.h"
+#include "camera_core/utf8.h"
 
 namespace camcore {
 

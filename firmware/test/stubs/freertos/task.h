@@ -1,12 +1,21 @@
-// mirrors: ESP-IDF v4.4 components/freertos/include/freertos/task.h (subset)
+// mirrors: ESP-IDF v4.4.7 components/freertos/include/freertos/task.h (subset).
 #pragma once
 
-#include <cstdint>
+#ifndef INC_FREERTOS_H
+#error "include FreeRTOS.h must appear in source files before include task.h"
+#endif
 
-#include "FreeRTOS.h"
+#include "list.h"
 
+// ESP-IDF 4.4 (IDF-3769): an opaque pointer on ESP_PLATFORM (defined by the
+// IDF build), the vanilla kernel's struct pointer elsewhere.
+#ifdef ESP_PLATFORM
+typedef void* TaskHandle_t;
+#else
 struct tskTaskControlBlock;
 typedef struct tskTaskControlBlock* TaskHandle_t;
+#endif
+
 typedef void (*TaskFunction_t)(void*);
 
 extern "C" {

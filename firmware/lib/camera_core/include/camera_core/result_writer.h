@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "json_writer.h"
+#include "camera_core/json_writer.h"
 
 namespace camcore {
 

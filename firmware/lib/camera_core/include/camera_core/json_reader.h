@@ -12,7 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "limits.h"
+#include "camera_core/protocol_limits.h"
 
 namespace camcore {
 

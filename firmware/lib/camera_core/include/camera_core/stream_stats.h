@@ -12,6 +12,10 @@ class StreamStats {
   // A frame came from the camera (valid JPEG, about to be offered to clients).
   void on_frame(size_t jpeg_bytes);
   void on_capture_error() { ++capture_errors_; }
+  // A frame skipped because it was captured while sensor settings changed
+  // (settings_timeline.h): not an error and not a loss, so it takes no
+  // sequence number. Cleared by `clear`.
+  void on_settling() { ++settling_; }
   // A frame not delivered to one client (skipped by flow control, or no
   // free frame slot): `stats.dropped`, cleared by `clear`.
   void on_dropped(uint32_t n = 1) { dropped_ += n; }
@@ -32,6 +36,7 @@ class StreamStats {
   uint32_t fps_tenths() const { return fps_tenths_; }
   uint32_t capture_errors() const { return capture_errors_; }
   uint32_t dropped() const { return dropped_; }
+  uint32_t settling() const { return settling_; }
   uint64_t bytes_sent() const { return bytes_sent_; }
   uint32_t avg_frame_bytes() const;
 
@@ -40,6 +45,7 @@ class StreamStats {
   uint64_t frame_bytes_ = 0;
   uint32_t capture_errors_ = 0;
   uint32_t dropped_ = 0;
+  uint32_t settling_ = 0;
   uint64_t bytes_sent_ = 0;
   uint32_t sequence_ = 0;
   uint32_t window_frames_ = 0;

@@ -24,6 +24,10 @@ class DeviceControl {
   // Device clock in µs since boot (esp_timer_get_time): frame capture times,
   // pong rx/tx and uptime all use it.
   virtual uint64_t now_us() = 0;
+  // The clock of the driver's frame start times (camera_fb_t::timestamp):
+  // settings changes are timed on it (settings_timeline.h). The host's
+  // fakes use now_us().
+  virtual uint64_t frame_clock_us() { return now_us(); }
   // Sensor register writes; false when the sensor refused (reply `failed`).
   virtual bool apply_quality(int quality) = 0;
   virtual bool apply_frame_size(uint8_t index) = 0;

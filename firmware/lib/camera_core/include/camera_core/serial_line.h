@@ -5,7 +5,7 @@
 
 #include <cstddef>
 
-#include "limits.h"
+#include "camera_core/protocol_limits.h"
 
 namespace camcore {
 

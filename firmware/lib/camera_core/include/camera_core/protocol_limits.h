@@ -1,14 +1,21 @@
-// Protocol limits and version numbers (docs/protocol.md). One place so the
-// reader, the dispatcher, the glue and the tests agree.
+// Protocol limits, names and version numbers (docs/protocol.md). One place so
+// the reader, the dispatcher, the glue and the tests agree.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
+// The firmware version has one source, firmware/VERSION: PlatformIO
+// (scripts/build_config.py), CMake (test/CMakeLists.txt), the fuzz build
+// (test/fuzz/run.sh) and the Python package (protocol.py) all read it.
+#ifndef CAMCORE_FIRMWARE_VERSION
+#error "CAMCORE_FIRMWARE_VERSION is not defined: the build must pass -DCAMCORE_FIRMWARE_VERSION from firmware/VERSION"
+#endif
+
 namespace camcore {
 
 constexpr int kProtocolVersion = 2;
-constexpr const char* kFirmwareVersion = "2.2.0";
+constexpr const char* kFirmwareVersion = CAMCORE_FIRMWARE_VERSION;
 constexpr const char* kDeviceName = "esp32s3-ov2640";
 constexpr const char* kWelcomeText = "ESP32-S3 Camera Ready - 20fps video stream starting";
 
@@ -19,6 +26,11 @@ constexpr size_t kMaxWsText = 512;      // longest WebSocket text message accept
 constexpr size_t kMaxSerialLine = 256;  // longest serial line accepted (without '\n')
 constexpr size_t kMaxIdChars = 32;      // request id, in characters (code points)
 constexpr size_t kMaxPingToken = 32;
+
+// A refused WebSocket upgrade: 503 with this header naming the reason.
+constexpr const char* kRejectHeader = "X-Reject-Reason";
+constexpr const char* kRejectMaxClients = "max-clients";
+constexpr const char* kRejectServerStopped = "server-stopped";
 
 constexpr int kQualityMin = 0;
 constexpr int kQualityMax = 63;

@@ -4,10 +4,11 @@
 
 #include <cstdint>
 
-#include "client_table.h"
-#include "frame_pacer.h"
-#include "frame_sizes.h"
-#include "stream_stats.h"
+#include "camera_core/client_table.h"
+#include "camera_core/frame_pacer.h"
+#include "camera_core/frame_sizes.h"
+#include "camera_core/settings_timeline.h"
+#include "camera_core/stream_stats.h"
 
 namespace camcore {
 
@@ -21,6 +22,9 @@ struct Settings {
 
 struct CameraState {
   Settings settings;
+  // What each captured frame was taken with (settings changes are not
+  // instantaneous on a streaming sensor): see settings_timeline.h.
+  SettingsTimeline timeline{FrameSettings{settings.frame_size, settings.quality}};
   FramePacer pacer{20};
   StreamStats stats;
   ClientTable clients;

@@ -20,11 +20,11 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "camera_state.h"
-#include "commands.h"
-#include "device_control.h"
-#include "json_reader.h"
-#include "result_writer.h"
+#include "camera_core/camera_state.h"
+#include "camera_core/commands.h"
+#include "camera_core/device_control.h"
+#include "camera_core/json_reader.h"
+#include "camera_core/result_writer.h"
 
 namespace camcore {
 

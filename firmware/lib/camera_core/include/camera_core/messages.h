@@ -6,9 +6,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "camera_state.h"
-#include "device_control.h"
-#include "json_writer.h"
+#include "camera_core/camera_state.h"
+#include "camera_core/device_control.h"
+#include "camera_core/json_writer.h"
 
 namespace camcore {
 

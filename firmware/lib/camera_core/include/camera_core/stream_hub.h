@@ -9,10 +9,10 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "camera_state.h"
-#include "frame_pool.h"
-#include "limits.h"
-#include "send_tracker.h"
+#include "camera_core/camera_state.h"
+#include "camera_core/frame_pool.h"
+#include "camera_core/protocol_limits.h"
+#include "camera_core/send_tracker.h"
 
 namespace camcore {
 
