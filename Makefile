@@ -14,7 +14,7 @@ BUILD := build
 export ROS_AUTOMATIC_DISCOVERY_RANGE ?= LOCALHOST
 export AMENT_PREFIX_PATH := $(abspath $(VENV)):$(AMENT_PREFIX_PATH)
 
-.PHONY: setup run test test-python test-firmware fuzz bench soak clean
+.PHONY: setup run test test-python test-firmware fuzz bench soak reliability clean
 
 setup: $(STAMP)
 
@@ -30,8 +30,13 @@ run: setup
 
 test: setup test-python test-firmware
 
+# Tests write only under build/ and temporary directories: tree_guard fails the run if
+# it changed anything else in the working tree (changes made before the run are fine).
+TREE_GUARD := $(PY) -m camera_testkit.tree_guard
 test-python: setup
+	$(TREE_GUARD) snapshot $(BUILD)/tree-before-tests.json
 	$(PY) -m pytest test $(PYTEST_ARGS)
+	$(TREE_GUARD) check $(BUILD)/tree-before-tests.json
 
 test-firmware:
 	cmake -S firmware/test -B $(BUILD)/firmware-tests -DCMAKE_BUILD_TYPE=Debug >/dev/null
@@ -42,14 +47,23 @@ test-firmware:
 fuzz:
 	bash firmware/test/fuzz/run.sh 300
 
-# Benchmarks (issue: measure it) write docs/benchmarks.md and a plot.
+# The publishing targets: the only ones that write into docs/.
+# Benchmarks: docs/benchmarks.md and its plot, then the fault table (see reliability).
 bench: setup
-	$(PY) bench/run_bench.py --out docs
+	$(PY) -m bench.run_bench --out docs
+	$(MAKE) reliability
 
-# Long soak with scheduled faults; SOAK_SECONDS sets its length (default 10 min).
+# Long soak with scheduled faults; SOAK_SECONDS sets its length (default 10 min). It
+# records into build/reliability/, then publishes the fault table and its plots into
+# docs/ as make reliability does (a failed soak too: its row says FAIL).
 SOAK_SECONDS ?= 600
 soak: setup
-	$(PY) bench/soak.py --duration $(SOAK_SECONDS) --out docs
+	$(PY) -m bench.soak --duration $(SOAK_SECONDS) --publish docs
+
+# docs/reliability.md (and the soak plots) from the records the fault tests (make test)
+# and the soak left in build/reliability/; without records it leaves docs/ alone.
+reliability: setup
+	$(PY) -m camera_testkit.reliability
 
 clean:
 	rm -rf $(BUILD) .pytest_cache

@@ -45,7 +45,8 @@ JPEG_DECODER = 'simplejpeg>=1.7.1'
 setup(
     name=package_name,
     version='0.1.0',
-    packages=find_packages(exclude=['test', 'test.*', 'bench', 'bench.*']),
+    packages=find_packages(exclude=['test', 'test.*', 'bench', 'bench.*', 'camera_testkit',
+                                    'camera_testkit.*']),
     data_files=[
         ('share/ament_index/resource_index/packages', ['resource/' + package_name]),
         ('share/' + package_name, ['package.xml']),

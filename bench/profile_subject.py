@@ -2,7 +2,7 @@
 Profile one subject with py-spy while the emulator streams to it.
 
 Not part of ``make bench``: it is the tool behind the report's findings. Usage:
-``python bench/profile_subject.py node --fps 20 --seconds 20`` prints the CPU each
+``python -m bench.profile_subject node --fps 20 --seconds 20`` prints the CPU each
 thread used (ms per second, from schedstat: trustworthy) and the functions that take
 the most py-spy samples (inclusive, and self; py-spy counts some waiting threads as
 busy, so read it together with the thread table). ``--raw FILE`` keeps the collapsed
@@ -19,8 +19,8 @@ import sys
 import tempfile
 import time
 
-from procs import free_port, ProcGroup, PY
-import subjects
+from bench.harness import lineup
+from camera_testkit.processes import free_port, ProcGroup, PY
 
 START_TIMEOUT = 20.0
 
@@ -75,8 +75,9 @@ def thread_table(spy: str, pid: int, before: dict, after: dict, seconds: float) 
 
 def main(argv=None) -> int:
     """Stream to the subject, record it with py-spy, print the summary."""
-    p = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
-    p.add_argument('subject', choices=tuple(s.name for s in subjects.PROFILED))
+    p = argparse.ArgumentParser(
+        prog='python -m bench.profile_subject', description=__doc__.strip().splitlines()[0])
+    p.add_argument('subject', choices=tuple(s.name for s in lineup.PROFILED))
     p.add_argument('--fps', type=float, default=20.0)
     p.add_argument('--size', default='VGA')
     p.add_argument('--seconds', type=float, default=20.0)
@@ -86,15 +87,14 @@ def main(argv=None) -> int:
     p.add_argument('--domain', type=int, default=68)
     a = p.parse_args(argv)
     spy = shutil.which('py-spy') or os.path.join(os.path.dirname(PY), 'py-spy')
-    subject = {s.name: s for s in subjects.PROFILED}[a.subject]
+    subject = {s.name: s for s in lineup.PROFILED}[a.subject]
     with tempfile.TemporaryDirectory() as tmp, ProcGroup(a.domain) as group:
         port = free_port()
         group.start([PY, '-m', 'esp32_drone_camera.emulator', '--port', str(port),
                      '--fps', str(a.fps), '--frame-size', a.size, '--pre-encoded', '30'],
                     ).wait_line('EMULATOR READY', START_TIMEOUT)
-        sub = group.start([PY, os.path.join(subjects.BENCH, 'subscriber.py'), '--topic',
-                           subject.topic, '--type', subject.kind,
-                           '--out', os.path.join(tmp, 'sub.npy')])
+        sub = group.start(lineup.subscriber_command(subject.topic, subject.kind,
+                                                    os.path.join(tmp, 'sub.npy')))
         proc = group.start(subject.command(f'ws://127.0.0.1:{port}', ''))
         sub.wait_line('FIRST', START_TIMEOUT)
         time.sleep(1.0)

@@ -1,9 +1,9 @@
 """
 Run the benchmarks and write docs/benchmarks.md and docs/benchmarks.png.
 
-Usage: ``python bench/run_bench.py --out docs`` (``make bench``), or ``--quick`` for
-a few-second check that every subject runs (the smoke test). ``--json`` also saves
-the numbers.
+Usage, from the repository root: ``python -m bench.run_bench --out docs`` (``make
+bench``), or ``--quick`` for a few-second check that every subject runs (the smoke
+test). ``--json`` also saves the numbers.
 """
 
 import argparse
@@ -13,18 +13,12 @@ import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from analyse import combine  # noqa: E402
-import case as case_mod  # noqa: E402
-import decode_cost  # noqa: E402
-from esp32_drone_camera.emulator.imagery import FrameRenderer  # noqa: E402
-from floor import run_floor  # noqa: E402
-import machine  # noqa: E402
-import plan  # noqa: E402
-import plot  # noqa: E402
-import report  # noqa: E402
-from subjects import FLOOR  # noqa: E402
+from bench.harness import case as case_mod
+from bench.harness import decode_cost, machine, plan, plot, report
+from bench.harness.analyse import combine
+from bench.harness.floor import run_floor
+from bench.harness.lineup import FLOOR
+from esp32_drone_camera.emulator.imagery import FrameRenderer
 
 DEFAULT_DOMAIN = 64  # fixed and explicit; tests elsewhere pick random domains 1-100
 
@@ -66,7 +60,8 @@ def _jsonable(value):
 
 def main(argv=None) -> int:
     """Run, then write the report, the plot and optionally the JSON."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(
+        prog='python -m bench.run_bench', description=__doc__.strip().splitlines()[0])
     p.add_argument('--out', default='docs', help='directory for benchmarks.md/.png')
     p.add_argument('--quick', action='store_true', help='seconds, not minutes (smoke test)')
     p.add_argument('--domain', type=int, default=DEFAULT_DOMAIN, help='ROS_DOMAIN_ID')

@@ -1,18 +1,18 @@
 """
 Smoke test of the benchmarks: every subject runs and yields sane numbers, in seconds.
 
-It runs ``bench/run_bench.py --quick`` as ``make bench`` would run the full version,
-so the report and plot writers are exercised too.
+It runs ``python -m bench.run_bench --quick`` as ``make bench`` runs the full version,
+so the report and plot writers are exercised too; it writes into a temporary
+directory, never into docs/.
 """
 
 import json
-import os
 import subprocess
 import sys
 
+from camera_testkit.processes import ROOT
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH_DOMAIN = '67'  # explicit; topic names carry the run's pid, so sharing is harmless
 
 pytestmark = pytest.mark.ros
@@ -23,8 +23,8 @@ def quick_run(tmp_path_factory):
     """Run the quick benchmark once; return (results, output directory)."""
     out = tmp_path_factory.mktemp('bench')
     result = subprocess.run(
-        [sys.executable, os.path.join(ROOT, 'bench', 'run_bench.py'), '--quick',
-         '--out', str(out), '--json', str(out / 'results.json'), '--domain', BENCH_DOMAIN],
+        [sys.executable, '-m', 'bench.run_bench', '--quick', '--out', str(out),
+         '--json', str(out / 'results.json'), '--domain', BENCH_DOMAIN],
         cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     with open(out / 'results.json') as f:

@@ -9,9 +9,9 @@ import json
 import signal
 import time
 
-from netns import record
+from camera_testkit.processes import CameraNode, Emulator, Proc, PY
+from camera_testkit.reliability import record
 import pytest
-from support import CameraNode, Emulator, Proc, PY
 from test_stream import assert_valid_jpeg
 
 pytestmark = pytest.mark.ros

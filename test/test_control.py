@@ -6,6 +6,7 @@ import os
 import signal
 import time
 
+from camera_testkit.processes import CameraNode, Emulator, wait_for
 from esp32_drone_camera import calibration
 from esp32_drone_camera import frames
 from esp32_drone_camera.emulator import capture_log
@@ -13,7 +14,6 @@ import pytest
 from sensor_msgs.msg import CameraInfo
 from sensor_msgs.srv import SetCameraInfo
 from std_srvs.srv import SetBool, Trigger
-from support import CameraNode, Emulator, wait_for
 
 pytestmark = pytest.mark.ros
 TRANSPORTS = ['websocket', 'serial']

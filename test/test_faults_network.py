@@ -3,19 +3,20 @@ Real link faults: the emulator on a second network host (ip netns + veth).
 
 The node and the probe stay in the root namespace (DDS on localhost); only the
 camera link crosses the veth pair, which is taken down or throttled with tc tbf.
-Each test records its measured recovery in docs/reliability.md (bench/soak.py).
+Each test records its measured recovery for docs/reliability.md
+(camera_testkit.reliability).
 """
 
 import statistics
 import time
 
+from camera_testkit import netns
+from camera_testkit.processes import CameraNode, Proc, PY
+from camera_testkit.reliability import record
 from esp32_drone_camera import frames
 from esp32_drone_camera.emulator import capture_log
 from esp32_drone_camera.protocol import DEFAULT_PORT
-import netns
-from netns import record
 import pytest
-from support import CameraNode, Proc, PY
 from test_stream import assert_valid_jpeg
 
 pytestmark = [pytest.mark.ros]

@@ -2,8 +2,8 @@
 Process faults: the emulator killed, frozen, and its serial cable pulled mid-command.
 
 Each test measures the recovery time, checks the diagnostics' level changes and
-that every published frame is a complete JPEG, and records the result in
-docs/reliability.md.
+that every published frame is a complete JPEG, and records the result for
+docs/reliability.md (camera_testkit.reliability).
 """
 
 import os
@@ -11,10 +11,10 @@ import signal
 import threading
 import time
 
-from netns import record, soak_module
+from camera_testkit.processes import CameraNode, Emulator, wait_for
+from camera_testkit.reliability import record
 import pytest
 from std_srvs.srv import Trigger
-from support import CameraNode, Emulator, wait_for
 from test_stream import assert_valid_jpeg
 
 pytestmark = pytest.mark.ros
@@ -185,9 +185,3 @@ def test_node_survives_a_bad_startup_environment(probe, procs, tmp_path, case):
     assert probe.frame_count() >= 5, \
         f'no frames; node exit code {node.proc.poll()}:\n{node.output[-1500:]}'
     assert 'Traceback' not in node.output, node.output[-1500:]
-
-
-def test_soak_module_importable():
-    # The fault tests record into the table the soak renders; keep them in step.
-    assert callable(soak_module().render) and os.path.basename(soak_module().DOC) == \
-        'reliability.md'

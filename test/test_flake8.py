@@ -1,9 +1,9 @@
-"""ament's flake8 check (the ROS 2 style) over the package, launch files, tests and bench."""
+"""ament's flake8 check (the ROS 2 style) over the package, launch, tests, bench, testkit."""
 
 from ament_flake8.main import main_with_errors
 import pytest
 
-PATHS = ['esp32_drone_camera', 'launch', 'test', 'bench', 'setup.py']
+PATHS = ['esp32_drone_camera', 'launch', 'test', 'bench', 'camera_testkit', 'setup.py']
 
 
 @pytest.mark.flake8

@@ -8,8 +8,8 @@ import sys
 import xml.etree.ElementTree as ElementTree
 import zipfile
 
+from camera_testkit.processes import ROOT
 import pytest
-from support import ROOT
 
 
 @pytest.fixture(scope='module')
@@ -65,7 +65,7 @@ def test_modules_and_entry_points_are_in_the_wheel(wheel):
     assert 'esp32_drone_camera/emulator/server.py' in wheel
     entry = [n for n in wheel if n.endswith('entry_points.txt')]
     assert entry
-    assert not any(n.startswith('test/') or n.startswith('bench/') for n in wheel)
+    assert not any(n.startswith(('test/', 'bench/', 'camera_testkit/')) for n in wheel)
 
 
 def test_flash_package_and_its_entry_point(wheel, wheel_path):

@@ -6,6 +6,7 @@ import sys
 import threading
 import time
 
+from camera_testkit.processes import CameraNode, Emulator, ROOT, wait_for
 import cv2
 from esp32_drone_camera import frames
 from esp32_drone_camera.raw_images import decode, DecodeError
@@ -13,7 +14,6 @@ import numpy as np
 import pytest
 from rclpy.qos import QoSProfile, ReliabilityPolicy
 from sensor_msgs.msg import Image
-from support import CameraNode, Emulator, ROOT, wait_for
 
 pytestmark = pytest.mark.ros
 

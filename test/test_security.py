@@ -12,15 +12,15 @@ import os
 import threading
 import time
 
+from camera_testkit.processes import CameraNode, Emulator, free_port, Proc, PY
+from camera_testkit.reliability import record
 from esp32_drone_camera import commands
 from esp32_drone_camera.protocol import MAX_SERIAL_LINE, MAX_TEXT_BYTES
-from netns import record
 import psutil
 import pytest
 from rcl_interfaces.srv import ListParameters
 import serial
 from std_srvs.srv import Trigger
-from support import CameraNode, Emulator, free_port, Proc, PY
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import serve
 from websockets.exceptions import ConnectionClosed

@@ -5,10 +5,10 @@ import io
 import signal
 import time
 
+from camera_testkit.processes import CameraNode, Emulator, wait_for
 from esp32_drone_camera import frames
 from PIL import Image
 import pytest
-from support import CameraNode, Emulator, wait_for
 from websockets.asyncio.client import connect
 
 pytestmark = pytest.mark.ros

@@ -12,9 +12,8 @@ import re
 import shutil
 import time
 
+from camera_testkit.processes import Emulator, ROOT, wait_for
 import pytest
-
-from support import Emulator, ROOT, wait_for
 
 CHROMIUM = '/usr/bin/chromium'
 PAGE = os.path.join(ROOT, 'firmware', 'web', 'index.html')

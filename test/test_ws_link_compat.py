@@ -13,11 +13,12 @@ import subprocess
 import sys
 import venv
 
+from camera_testkit.processes import Emulator, ROOT
 import pytest
-from support import Emulator
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CACHE = os.path.join(os.path.dirname(HERE), 'build', 'websockets-venvs')
+CHECK_ENV = dict(os.environ, PYTHONPATH=ROOT)  # the package, not installed in those venvs
 
 
 def venv_with(version: str) -> str:
@@ -38,7 +39,7 @@ def test_link_works_with_the_websockets_ubuntu_ships(version, procs):
     emu = Emulator()
     procs.append(emu)
     out = subprocess.run([python, os.path.join(HERE, 'ws_link_check.py'), emu.url],
-                         capture_output=True, text=True, timeout=60)
+                         capture_output=True, text=True, timeout=60, env=CHECK_ENV)
     assert out.returncode == 0, out.stderr
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert seen['version'] == version
@@ -52,6 +53,6 @@ def test_the_check_script_runs_here_too(procs):
     emu = Emulator()
     procs.append(emu)
     out = subprocess.run([sys.executable, os.path.join(HERE, 'ws_link_check.py'), emu.url],
-                         capture_output=True, text=True, timeout=60)
+                         capture_output=True, text=True, timeout=60, env=CHECK_ENV)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout.strip().splitlines()[-1])['frames'] >= 15

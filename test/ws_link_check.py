@@ -3,19 +3,16 @@ Run the node's WebSocket link, alone, against a device URL, and print what it sa
 
 Used by test_ws_link_compat.py with other websockets versions than the test's own, in
 a venv that has nothing else: ``ws_link`` needs only the standard library, websockets
-and the package's own sans-ROS modules.
+and the package's own sans-ROS modules, which it finds on the PYTHONPATH the test sets.
 """
 
 import json
-import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from esp32_drone_camera import ws_link  # noqa: E402
-from esp32_drone_camera.link_state import LinkState  # noqa: E402
-import websockets  # noqa: E402
+from esp32_drone_camera import ws_link
+from esp32_drone_camera.link_state import LinkState
+import websockets
 
 
 class Seen(ws_link.LinkCallbacks):

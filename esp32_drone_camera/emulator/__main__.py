@@ -5,8 +5,9 @@ import asyncio
 import os
 import sys
 
+from .config import EmulatorConfig
 from .faults import ALL_FAULTS
-from .server import Emulator, EmulatorConfig
+from .stop_signals import StopSignals
 from ..protocol import FRAME_SIZE_NAMES
 
 
@@ -22,8 +23,9 @@ def parse_args(argv=None) -> EmulatorConfig:
     p.add_argument('--token', default=None,
                    help='command token (or env CAM_TOKEN); commands without it are refused')
     p.add_argument('--legacy', action='store_true',
-                   help='behave like the README v2.1 firmware (protocol v1: no commands, '
-                        'no metadata, no clock sync)')
+                   help='be the stock README v2.1 firmware: protocol v1 on the WebSocket '
+                        '(no commands, metadata or clock sync), its typed-command serial '
+                        'console (docs/protocol.md, "Stock firmware console")')
     p.add_argument('--max-clients', type=int, default=3)
     p.add_argument('--faults', default='',
                    help=f'comma-separated faults to inject: {", ".join(ALL_FAULTS)}')
@@ -63,8 +65,10 @@ def parse_args(argv=None) -> EmulatorConfig:
         serial_link=a.serial_link, heap=a.heap, page=a.page)
 
 
-async def _serve(config: EmulatorConfig) -> None:
+async def _serve(config: EmulatorConfig, signals: StopSignals) -> None:
+    from .server import Emulator  # after the signal handlers: imports take a while
     emulator = Emulator(config)
+    signals.attach(asyncio.get_running_loop(), emulator.stop)
     task = asyncio.ensure_future(emulator.run())
     await emulator.ready.wait()
     emulator.install_signal_handlers()
@@ -75,16 +79,19 @@ async def _serve(config: EmulatorConfig) -> None:
 
 
 def main(argv=None) -> int:
-    """Run the emulator until SIGINT or SIGTERM."""
+    """Run the emulator until SIGINT or SIGTERM; exit 0 however many of them arrive."""
+    signals = StopSignals()
     try:
         config = parse_args(argv)
     except ValueError as exc:
         print(f'emulator: {exc}', file=sys.stderr)
         return 2
     try:
-        asyncio.run(_serve(config))
-    except KeyboardInterrupt:
+        asyncio.run(_serve(config, signals))
+    except KeyboardInterrupt:  # only if a signal came before the handlers were set
         pass
+    finally:
+        signals.ignore_from_now()
     return 0
 
 

@@ -23,6 +23,9 @@ class DeviceHooks:
     def reset(self) -> None:
         """Drop every client and restart the camera after a delay."""
 
+    def restart_camera(self, seconds: float) -> None:
+        """Keep the camera dark for ``seconds`` (the stock console's reset); clients stay."""
+
     def set_server_running(self, running: bool) -> None:
         """Start or stop accepting WebSocket clients."""
 

@@ -3,6 +3,8 @@
 import os
 from typing import Optional
 
+from .imagery import comment_padding
+
 FRAME_FAULTS = ('truncated', 'garbage', 'oversize', 'undecodable')
 TEXT_FAULTS = ('badjson',)
 ALL_FAULTS = FRAME_FAULTS + TEXT_FAULTS
@@ -43,14 +45,8 @@ def corrupt_frame(fault: str, jpeg: bytes) -> bytes:
         # Passes the node's marker checks (SOI ... EOI) but is no JPEG inside.
         return jpeg[:2] + os.urandom(len(jpeg) - 4) + jpeg[-2:]
     if fault == 'oversize':
-        padding = OVERSIZE_BYTES - len(jpeg) + 1
-        # A COM segment holds at most 65533 bytes; stack as many as needed.
-        segments = b''
-        while padding > 0:
-            chunk = min(padding, 65533)
-            segments += b'\xff\xfe' + (chunk + 2).to_bytes(2, 'big') + b'\0' * chunk
-            padding -= chunk
-        return jpeg[:2] + segments + jpeg[2:]
+        # Comment segments make it 1-4 bytes longer than OVERSIZE_BYTES.
+        return jpeg[:2] + comment_padding(OVERSIZE_BYTES - len(jpeg) + 4) + jpeg[2:]
     raise ValueError(fault)
 
 

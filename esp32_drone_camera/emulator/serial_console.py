@@ -1,10 +1,12 @@
 """
 The emulated USB serial console on a pseudo-terminal.
 
-A line starting with ``{`` is a JSON command answered with one JSON reply line; any
-other line is a command typed by a person and gets readable text. The console also
-prints the device's log lines (boot banner, low-memory warnings). ``toggle_plug``
-closes the pty and later opens a new one, as unplugging and replugging USB does.
+With this project's firmware (ProtocolConsole) a line starting with ``{`` is a JSON
+command answered with one JSON reply line, and any other line is a command typed by
+a person, answered with readable text. With ``--legacy`` the stock firmware's console
+(stock_console.py) answers typed commands only. Both print the device's log lines
+(boot banner, low-memory warnings). ``toggle_plug`` closes the pty and later opens a
+new one, as unplugging and replugging USB does.
 """
 
 import asyncio
@@ -12,9 +14,10 @@ import json
 import os
 import time
 import tty
-from typing import Optional
+from typing import Callable, List, Optional
 
 from .device import DeviceCore
+from .stock_console import StockConsole
 from .. import commands as cmds
 from ..protocol import LOW_MEMORY_THRESHOLD, MAX_SERIAL_LINE
 
@@ -25,12 +28,42 @@ BANNER = ('ESP32-S3 Drone Camera System v2.2 (emulator)',
           '[SUCCESS] Native WebSocket server running')
 
 
-class SerialConsole:
-    """Serial console bound to a DeviceCore."""
+class ProtocolConsole:
+    """This project's firmware console: JSON commands and typed ones (docs/protocol.md)."""
 
-    def __init__(self, core: DeviceCore, link: Optional[str] = None):
+    def __init__(self, core: DeviceCore, write_line: Callable[[str], None]):
+        self.core = core
+        self.write_line = write_line
+
+    def banner(self) -> List[str]:
+        """Return the boot log."""
+        return [line.format(heap_kb=self.core.heap // 1024) for line in BANNER]
+
+    def too_long(self) -> str:
+        """Return the answer to a line longer than MAX_SERIAL_LINE."""
+        return json.dumps({'type': 'reply', 'cmd': '', 'ok': False, 'error': cmds.BAD_REQUEST,
+                           'message': 'line too long'})
+
+    def tick(self) -> None:
+        """Once a second: nothing to print unprompted."""
+
+    def answer(self, line: str) -> None:
+        """Answer one line: a JSON reply line, or readable text for a typed command."""
+        if line.lstrip().startswith('{'):
+            self.write_line(json.dumps(self.core.handle_json(line, cmds.SERIAL)))
+        else:
+            _, text = self.core.handle_human(line)
+            for out in text.splitlines():
+                self.write_line(out)
+
+
+class SerialConsole:
+    """Serial console bound to a DeviceCore; ``legacy`` makes it the stock firmware's."""
+
+    def __init__(self, core: DeviceCore, link: Optional[str] = None, legacy: bool = False):
         self.core = core
         self.link = link
+        self.interpreter = (StockConsole if legacy else ProtocolConsole)(core, self.write_line)
         self.master: Optional[int] = None
         self.slave: Optional[int] = None
         self.path: Optional[str] = None
@@ -52,8 +85,8 @@ class SerialConsole:
             os.replace(tmp, self.link)
         asyncio.get_running_loop().add_reader(self.master, self._on_readable)
         print(f'SERIAL PTY {self.path}', flush=True)
-        for line in BANNER:
-            self.write_line(line.format(heap_kb=self.core.heap // 1024))
+        for line in self.interpreter.banner():
+            self.write_line(line)
         return self.path
 
     def unplug(self) -> None:
@@ -86,6 +119,7 @@ class SerialConsole:
 
     def tick(self) -> None:
         """Once a second: the README's low-memory warning, rate limited."""
+        self.interpreter.tick()
         now = time.monotonic()
         if self.core.heap < LOW_MEMORY_THRESHOLD and now - self._last_low_memory >= \
                 LOW_MEMORY_PERIOD_S:
@@ -103,19 +137,15 @@ class SerialConsole:
             if self._discarding:
                 self._discarding = False  # end of an over-long line: already answered
                 continue
+            if len(raw) > MAX_SERIAL_LINE:  # came whole in one read
+                self.write_line(self.interpreter.too_long())
+                continue
             self._on_line(raw.decode('utf-8', 'replace').rstrip('\r'))
         if len(self._buffer) > MAX_SERIAL_LINE:
             self._buffer = b''
             self._discarding = True
-            self.write_line(json.dumps({'type': 'reply', 'cmd': '', 'ok': False,
-                                        'error': cmds.BAD_REQUEST, 'message': 'line too long'}))
+            self.write_line(self.interpreter.too_long())
 
     def _on_line(self, line: str) -> None:
-        if not line.strip():
-            return
-        if line.lstrip().startswith('{'):
-            self.write_line(json.dumps(self.core.handle_json(line, cmds.SERIAL)))
-        else:
-            _, text = self.core.handle_human(line)
-            for out in text.splitlines():
-                self.write_line(out)
+        if line.strip():
+            self.interpreter.answer(line)

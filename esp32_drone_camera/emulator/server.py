@@ -25,18 +25,20 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Response
 
 from . import capture_log
+from .config import EmulatorConfig
 from .device import DeviceCore, DeviceHooks
 from .faults import corrupt_frame, FaultPlan, FRAME_FAULTS, malformed_text
-from .imagery import FrameRenderer
+from .imagery import FrameSource
 from .serial_console import SerialConsole
 from .. import commands as cmds
 from ..frames import insert_metadata
 from ..paths import data_path
-from ..protocol import MAX_CLIENTS, parse_ping, REJECT_HEADER, REJECT_MAX_CLIENTS
+from ..protocol import parse_ping, REJECT_HEADER, REJECT_MAX_CLIENTS
 
 PLACEHOLDER_PAGE = (b'<!doctype html><html><title>ESP32-S3 camera</title>'
                     b'<p>Emulated camera: firmware/web/index.html is missing.</p></html>')
 RESET_DELAY_S = 1.0
+CLOSE_TIMEOUT_S = 1.0  # a viewer that ignores our close must not hold up a shutdown
 WRITE_HIGH_WATER = 64 * 1024  # websockets' limit before send() waits for the socket
 SEND_BUFFER = 16 * 1024  # kernel send buffer per client (Linux doubles it)
 TIMER_GRANULARITY_S = 0.002  # below this frame interval, sleeps overshoot whole frames
@@ -51,34 +53,8 @@ def kernel_unsent(transport) -> int:
         return 0
     try:
         return struct.unpack('i', fcntl.ioctl(sock.fileno(), SIOCOUTQNSD, b'\0' * 4))[0]
-    except OSError:
+    except (OSError, ValueError):  # ValueError: closed meanwhile (fileno() is -1)
         return 0
-
-
-@dataclasses.dataclass
-class EmulatorConfig:
-    """Everything the command line can set."""
-
-    host: str = '127.0.0.1'
-    port: int = 8080
-    fps: float = 20.0
-    frame_size: str = 'VGA'
-    quality: int = 12
-    token: Optional[str] = None
-    legacy: bool = False
-    max_clients: int = MAX_CLIENTS
-    faults: tuple = ()
-    fault_interval: int = 10
-    stall_after: Optional[float] = None
-    stall_for: float = 0.0
-    die_after: Optional[float] = None
-    pre_encoded: int = 0
-    capture_latency_ms: float = 0.0
-    capture_log: Optional[str] = None
-    serial_pty: bool = False
-    serial_link: Optional[str] = None
-    heap: int = 180000
-    page: Optional[str] = None
 
 
 @dataclasses.dataclass(eq=False)
@@ -127,30 +103,20 @@ class Emulator(DeviceHooks):
         self.messages_sent = 0
         self.rejected = 0
         self._client_numbers = 0
-        self._renderers: Dict[tuple, object] = {}
+        self.frames = FrameSource(config.pre_encoded)
         self._stop = asyncio.Event()
         self._server = None
         self._capture_log = (open(config.capture_log, 'a', buffering=1)
                              if config.capture_log else None)
-        self.serial = SerialConsole(self.core, config.serial_link) if config.serial_pty else None
+        self.serial = (SerialConsole(self.core, config.serial_link, config.legacy)
+                       if config.serial_pty else None)
         self.ready = asyncio.Event()
 
     # -- frames -----------------------------------------------------------------
-    def _frame_source(self):
-        key = (self.core.frame_size, self.core.quality)
-        source = self._renderers.get(key)
-        if source is None:
-            renderer = FrameRenderer(*key)
-            count = self.cfg.pre_encoded
-            source = renderer.pre_encode(count) if count else renderer
-            self._renderers = {key: source}  # keep only the current setting's cache
-        return source
-
     def capture(self) -> bytes:
         """Produce the next frame as the camera would, metadata included."""
-        source = self._frame_source()
         number = self.sequence
-        jpeg = source[number % len(source)] if isinstance(source, list) else source.render(number)
+        jpeg = self.frames.frame(self.core.frame_size, self.core.quality, number)
         capture_us = self.core.uptime_us()
         if self._capture_log:
             self._capture_log.write(capture_log.capture_line(number, time.time_ns()))
@@ -330,6 +296,10 @@ class Emulator(DeviceHooks):
             asyncio.get_running_loop().call_later(
                 0.05, lambda w=ws: asyncio.ensure_future(w.close(1012, 'camera reset')))
 
+    def restart_camera(self, seconds: float) -> None:
+        """Keep the camera dark for ``seconds``; viewers stay connected."""
+        self.paused_until = time.monotonic() + seconds
+
     def set_server_running(self, running: bool) -> None:
         """Drop clients on webstop; new ones are refused until webstart."""
         if not running:
@@ -366,11 +336,13 @@ class Emulator(DeviceHooks):
         async with serve(self._handler, self.cfg.host, self.cfg.port,
                          process_request=self._process_request, compression=None,
                          max_size=4096, ping_interval=None, write_limit=WRITE_HIGH_WATER,
+                         close_timeout=CLOSE_TIMEOUT_S,
                          server_header='ESP32-S3-Camera-Emulator') as server:
             self._server = server
             self.port = server.sockets[0].getsockname()[1]
             tasks = [asyncio.ensure_future(self._frame_loop()),
                      asyncio.ensure_future(self._status_loop())]
+            self.frames.warm(self.core.frame_size, self.core.quality)
             if self.serial:
                 self.serial.plug()
             if self.cfg.stall_after is not None:
@@ -394,9 +366,7 @@ class Emulator(DeviceHooks):
         self._stop.set()
 
     def install_signal_handlers(self) -> None:
-        """SIGINT/SIGTERM stop; SIGUSR1 unplugs or replugs the serial pty."""
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, self.stop)
+        """SIGUSR1 unplugs or replugs the serial pty (SIGINT/SIGTERM: stop_signals.py)."""
         if self.serial:
-            loop.add_signal_handler(signal.SIGUSR1, self.serial.toggle_plug)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1,
+                                                          self.serial.toggle_plug)

@@ -6,6 +6,8 @@ import platform
 import subprocess
 import sys
 
+from camera_testkit.processes import ROOT
+
 
 def _version(dist: str) -> str:
     try:
@@ -25,12 +27,11 @@ def cpu_model() -> str:
 
 def node_revision() -> str:
     """Return the git commit of the measured code, flagged if esp32_drone_camera/ differs."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     try:
-        commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=root, text=True,
+        commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, text=True,
                                 capture_output=True, timeout=10).stdout.strip()
         dirty = subprocess.run(['git', 'status', '--porcelain', '--', 'esp32_drone_camera'],
-                               cwd=root, text=True, capture_output=True, timeout=10).stdout
+                               cwd=ROOT, text=True, capture_output=True, timeout=10).stdout
     except (OSError, subprocess.TimeoutExpired):
         return 'unknown (no git)'
     return commit + (' with uncommitted changes in esp32_drone_camera/' if dirty else '')

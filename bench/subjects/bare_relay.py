@@ -11,9 +11,9 @@ import asyncio
 import sys
 import time
 
+from bench.subjects.shared import connect_with_retry, RELIABLE
 import rclpy
 from sensor_msgs.msg import CompressedImage
-from subject_io import connect_with_retry, RELIABLE
 
 
 async def relay(url: str, publish, msg: CompressedImage) -> None:

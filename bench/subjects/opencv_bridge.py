@@ -14,12 +14,12 @@ import asyncio
 import sys
 import threading
 
+from bench.subjects.shared import connect_with_retry, RELIABLE
 import cv2
 from esp32_drone_camera.frames import read_metadata
 import numpy as np
 import rclpy
 from sensor_msgs.msg import Image
-from subject_io import connect_with_retry, RELIABLE
 
 
 class Bridge:

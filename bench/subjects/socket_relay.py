@@ -25,10 +25,10 @@ import sys
 import time
 from urllib.parse import urlsplit
 
+from bench.subjects.shared import RELIABLE
 from esp32_drone_camera import cdr
 import rclpy
 from sensor_msgs.msg import CompressedImage
-from subject_io import RELIABLE
 
 GUID = b'258EAFA5-E914-47DA-95CA-C5AB0DC85B11'  # RFC 6455 section 1.3
 BINARY, CLOSE = 0x2, 0x8

@@ -1,11 +1,10 @@
-"""The things measured: how to start each one and where its images come out."""
+"""The line-up: the subjects measured, how to start each one and where its images come out."""
 
 import os
 from typing import List, NamedTuple, Optional
 
-from procs import PY, ROOT
+from camera_testkit.processes import PY
 
-BENCH = os.path.join(ROOT, 'bench')
 # Topic namespaces carry the orchestrator's pid: two runs that share a DDS domain (say,
 # two people running the smoke test) never see each other's frames.
 RUN_TAG = str(os.getpid())
@@ -39,18 +38,24 @@ class Subject(NamedTuple):
                     '-r', f'__ns:={ns}', '-r', f'/diagnostics:={ns}/diagnostics',
                     '-p', f'device_url:={url}', '-p', 'apply_on_connect:=false']
         if self.name == 'relay':
-            return [PY, os.path.join(BENCH, 'bare_relay.py'), '--url', url,
+            return [PY, '-m', 'bench.subjects.bare_relay', '--url', url,
                     '--ros-args', '-r', f'__ns:={ns}']
         if self.name == 'floor':  # publishes by itself; the url is not used
-            return [PY, os.path.join(BENCH, 'publish_floor.py'), '--ros-args',
+            return [PY, '-m', 'bench.subjects.publish_floor', '--ros-args',
                     '-r', f'__ns:={ns}']
         if self.name == 'socket':
-            return [PY, os.path.join(BENCH, 'socket_relay.py'), '--url', url,
+            return [PY, '-m', 'bench.subjects.socket_relay', '--url', url,
                     '--ros-args', '-r', f'__ns:={ns}']
         if self.name == 'bridge':
-            return [PY, os.path.join(BENCH, 'opencv_bridge.py'), '--url', url,
+            return [PY, '-m', 'bench.subjects.opencv_bridge', '--url', url,
                     '--ros-args', '-r', f'__ns:={ns}']
-        return [PY, os.path.join(BENCH, 'ws_client.py'), '--url', url, '--out', out]
+        return [PY, '-m', 'bench.subjects.ws_client', '--url', url, '--out', out]
+
+
+def subscriber_command(topic: str, kind: str, out: str) -> List[str]:
+    """Return the command line of a benchmark subscriber (bench/subjects/subscriber.py)."""
+    return [PY, '-m', 'bench.subjects.subscriber', '--topic', topic, '--type', kind,
+            '--out', out]
 
 
 NODE = Subject('node', 'camera node (as shipped)', 'image_raw/compressed', 'compressed')
@@ -63,4 +68,4 @@ FLOOR = Subject('floor', 'publish only, no input', 'image_raw/compressed',
 DIRECT = Subject('direct', 'plain WebSocket client, no ROS (emulator reference)', None,
                  'compressed')
 ROS_SUBJECTS = (NODE, RELAY, BRIDGE)
-PROFILED = (*ROS_SUBJECTS, SOCKET, FLOOR)  # what bench/profile_subject.py can run
+PROFILED = (*ROS_SUBJECTS, SOCKET, FLOOR)  # what bench.profile_subject can run

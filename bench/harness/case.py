@@ -14,18 +14,17 @@ import tempfile
 import time
 from typing import NamedTuple, Optional, Tuple
 
-from analyse import percentile, window_stats
-from cpu import machine_busy_ns, Meter
+from bench.harness.analyse import percentile, window_stats
+from bench.harness.cpu import machine_busy_ns, Meter
+from bench.harness.lineup import Subject, subscriber_command
+from camera_testkit.processes import free_port, ProcGroup, PY
 from esp32_drone_camera.emulator import capture_log
 from esp32_drone_camera.ws_link import USER_AGENT as NODE_AGENT
 import numpy as np
-from procs import free_port, ProcGroup, PY
-from subjects import Subject
 
 PRE_ENCODED = 10  # distinct frames the emulator cycles (realistic JPEG sizes, fast)
 START_TIMEOUT = 20.0
 DRAIN_S = 0.15  # frames captured just before the window closed are still on their way
-SUBSCRIBER = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'subscriber.py')
 
 
 class Case(NamedTuple):
@@ -50,8 +49,8 @@ def _start_subject(group: ProcGroup, subject: Subject, url: str, tmp: str, count
     if subject.topic is not None:
         # Started together with the subject: frames published before a subscriber
         # matched are not counted anyway (the window starts after every FIRST).
-        subs = [group.start([PY, SUBSCRIBER, '--topic', subject.topic, '--type', subject.kind,
-                             '--out', out]) for out in outs]
+        subs = [group.start(subscriber_command(subject.topic, subject.kind, out))
+                for out in outs]
     proc = group.start(subject.command(url, outs[0]))
     return proc, subs, outs[:len(subs) or 1]
 
@@ -71,9 +70,8 @@ def run_case(case: Case, domain: int) -> list:
         runs = [(s, *_start_subject(group, s, url, tmp, case.subscribers))
                 for s in case.subjects]
         raw_outs = [os.path.join(tmp, f'raw_{i}.npy') for i in range(case.raw_subscribers)]
-        raw_subs = [group.start([PY, SUBSCRIBER, '--topic', f'{case.subjects[0].namespace}/'
-                                 'image_raw', '--type', 'raw', '--out', out])
-                    for out in raw_outs]
+        raw_subs = [group.start(subscriber_command(f'{case.subjects[0].namespace}/image_raw',
+                                                   'raw', out)) for out in raw_outs]
         for _, proc, subs, _ in runs:
             for p in subs or [proc]:
                 p.wait_line('FIRST', START_TIMEOUT)

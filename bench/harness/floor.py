@@ -1,5 +1,5 @@
 """
-Measure the publish-only floor (``publish_floor.py``) the way cases measure subjects.
+Measure the publish-only floor (``bench.subjects.publish_floor``) the way cases measure subjects.
 
 No emulator: the floor publishes by itself, so there is no capture log and no
 latency, only CPU per frame delivered to one reliable subscriber. The result has the
@@ -10,11 +10,11 @@ import os
 import tempfile
 import time
 
-from case import Case, START_TIMEOUT
-from cpu import machine_busy_ns, Meter
+from bench.harness.case import Case, START_TIMEOUT
+from bench.harness.cpu import machine_busy_ns, Meter
+from bench.harness.lineup import subscriber_command
+from camera_testkit.processes import ProcGroup
 import numpy as np
-from procs import ProcGroup, PY
-from subjects import BENCH
 
 
 def run_floor(case: Case, frame_bytes: int, domain: int) -> list:
@@ -22,8 +22,7 @@ def run_floor(case: Case, frame_bytes: int, domain: int) -> list:
     (subject,) = case.subjects
     with tempfile.TemporaryDirectory(prefix='bench_') as tmp, ProcGroup(domain) as group:
         out = os.path.join(tmp, 'floor.npy')
-        sub = group.start([PY, os.path.join(BENCH, 'subscriber.py'), '--topic', subject.topic,
-                           '--out', out])
+        sub = group.start(subscriber_command(subject.topic, subject.kind, out))
         pub = group.start(subject.command('', '') + ['--fps', str(case.fps), '--bytes',
                                                      str(frame_bytes)])
         sub.wait_line('FIRST', START_TIMEOUT)

@@ -10,8 +10,8 @@ get short windows (hundreds of frames each). The long run stops after 100k frame
 
 from typing import Dict, List
 
-from case import Case
-from subjects import BRIDGE, DIRECT, FLOOR, NODE, RELAY, ROS_SUBJECTS, SOCKET
+from bench.harness.case import Case
+from bench.harness.lineup import BRIDGE, DIRECT, FLOOR, NODE, RELAY, ROS_SUBJECTS, SOCKET
 
 TARGET_FPS = 20
 REPEATS = 3

@@ -19,11 +19,11 @@ import statistics
 import sys
 import time
 
+from bench.subjects.shared import RELIABLE
 from esp32_drone_camera import cdr
 from esp32_drone_camera.frames import insert_metadata
 import rclpy
 from sensor_msgs.msg import CompressedImage
-from subject_io import RELIABLE
 
 BURST = 200  # back-to-back publishes, timed once a subscriber matched
 MATCH_TIMEOUT_S = 20.0

@@ -1,24 +1,25 @@
 """
-A subscriber in its own process: records (sequence, receive ns, header stamp ns).
+The benchmark subscriber, in its own process: records (sequence, receive ns, stamp ns).
 
-It subscribes with ``raw=True`` and reads the few fields it needs straight from the
-serialised (CDR) message, so its own cost stays small and equal for every subject:
-deserialising a 900 KB raw image into Python would otherwise add to the latency we
-measure. The sequence number comes from the JPEG's APP4 metadata (compressed topics)
-or from header.frame_id (the OpenCV bridge writes it there, as the pixels lose it).
+A ``camera_testkit`` probe node: it subscribes with ``raw=True`` and reads the few
+fields it needs straight from the serialised (CDR) message, so its own cost stays
+small and equal for every subject: deserialising a 900 KB raw image into Python would
+otherwise add to the latency we measure. The sequence number comes from the JPEG's
+APP4 metadata (compressed topics) or from header.frame_id (the OpenCV bridge writes it
+there, as the pixels lose it).
 """
 
 import argparse
 import signal
 import struct
 import sys
+import threading
 import time
 
+from camera_testkit.probe import ProbeNode
 from esp32_drone_camera.cdr import STAMP, STAMP_AT
 import numpy as np
-import rclpy
 from rclpy.qos import HistoryPolicy, QoSProfile, ReliabilityPolicy
-from rclpy.signals import SignalHandlerOptions
 from sensor_msgs.msg import CompressedImage, Image
 
 _SEQ = struct.Struct('>I')
@@ -44,7 +45,7 @@ def parse_frame_id_seq(raw: bytes):
 
 def main(argv=None) -> int:
     """Subscribe until SIGINT/SIGTERM or --max-seconds, then write the records."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     p.add_argument('--topic', required=True)
     p.add_argument('--type', choices=('compressed', 'raw'), default='compressed')
     p.add_argument('--out', required=True, help='.npy file: rows of seq, recv_ns, stamp_ns')
@@ -52,11 +53,10 @@ def main(argv=None) -> int:
     p.add_argument('--max-seconds', type=float, default=600.0)
     a = p.parse_args(argv)
 
-    rclpy.init(signal_handler_options=SignalHandlerOptions.NO)
-    stop = []
+    stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.append(1))
-    node = rclpy.create_node(f'bench_sub_{a.topic.strip("/").replace("/", "_")}_{id(stop)}')
+        signal.signal(sig, lambda *_: stop.set())
+    probe = ProbeNode(name='bench_sub', own_context=True)
     seqs, recvs, stamps = [], [], []
     parse = parse_compressed if a.type == 'compressed' else parse_frame_id_seq
 
@@ -71,18 +71,12 @@ def main(argv=None) -> int:
 
     qos = QoSProfile(depth=a.depth, history=HistoryPolicy.KEEP_LAST,
                      reliability=ReliabilityPolicy.RELIABLE)
-    node.create_subscription(CompressedImage if a.type == 'compressed' else Image, a.topic,
-                             on_message, qos, raw=True)
-    executor = rclpy.executors.SingleThreadedExecutor()
-    executor.add_node(node)
+    probe.subscribe(CompressedImage if a.type == 'compressed' else Image, a.topic,
+                    on_message, qos, raw=True)
     print('READY', flush=True)
-    deadline = time.monotonic() + a.max_seconds
-    while not stop and time.monotonic() < deadline:
-        executor.spin_once(timeout_sec=0.1)
+    stop.wait(a.max_seconds)
+    probe.close()  # no callback runs after this
     np.save(a.out, np.array([seqs, recvs, stamps], dtype=np.int64).T.reshape(-1, 3))
-    executor.shutdown()
-    node.destroy_node()
-    rclpy.try_shutdown()
     return 0
 
 

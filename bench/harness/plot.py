@@ -1,11 +1,10 @@
 """Draw docs/benchmarks.png: latency distribution, CPU per frame against rate, memory."""
 
+from bench.harness.report import LABELS
 import matplotlib
 matplotlib.use('Agg')  # no display; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-
-from report import LABELS  # noqa: E402
 
 COLORS = {'node': 'tab:blue', 'relay': 'tab:green', 'bridge': 'tab:red', 'socket': 'tab:purple',
           'direct': 'tab:gray'}

@@ -1,0 +1,1 @@
+"""The benchmark harness: plan, run (cases, floor), analyse, check targets, report, plot."""
