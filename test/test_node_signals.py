@@ -16,9 +16,9 @@ import signal
 import statistics
 import time
 
+from camera_testkit.processes import CameraNode, Emulator, free_port, wait_for
 import pytest
 from std_srvs.srv import Trigger
-from support import CameraNode, Emulator, free_port, wait_for
 
 EXIT_BOUND_S = 1.5
 DELAYS_MS = (0, 10, 50, 100, 250, 500)
@@ -39,7 +39,7 @@ def emulator():
 
 @pytest.fixture(scope='module')
 def silent_serial():
-    """A pty whose device end never answers: a command over it stays in flight."""
+    """Yield a pty whose device end never answers: a command over it stays in flight."""
     master, slave = os.openpty()
     yield master, os.ttyname(slave)
     os.close(master)
@@ -158,4 +158,3 @@ def test_report_shutdown_times():
     print(f'\n{len(SHUTDOWN_TIMES)} trials, exit after the first signal: '
           f'p50 {statistics.median(SHUTDOWN_TIMES) * 1000:.0f} ms, '
           f'max {max(SHUTDOWN_TIMES) * 1000:.0f} ms')
-

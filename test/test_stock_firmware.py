@@ -10,8 +10,8 @@ time, and refuse what the stock firmware cannot do with a reason naming the firm
 
 import time
 
+from camera_testkit.processes import CameraNode, Emulator, free_port, wait_for
 from std_srvs.srv import Trigger
-from support import CameraNode, Emulator, free_port, wait_for
 
 COMMAND_TIMEOUT = 2.0
 ANSWER_BOUND_S = COMMAND_TIMEOUT + 0.5
