@@ -11,6 +11,12 @@ signals instead (``rclpy.init(signal_handler_options=SignalHandlerOptions.NO)``)
 each signal only sets an event; the main thread waits on it, then shuts down in
 order while rclpy's context is still valid; later signals are ignored, through the
 interpreter's finalisation too (which would otherwise restore the default action).
+
+The kernel hands a process's signal to any thread that does not block it, and a
+Python handler runs only in the main thread, when it next checks: a signal taken by
+a DDS or link thread would leave the main thread asleep in its wait. So the signals
+are blocked from construction (threads started after it inherit the block) and
+unblocked in the main thread alone when it starts waiting.
 """
 
 import signal
@@ -22,18 +28,25 @@ POLL_S = 0.5  # how often the waiting main thread checks that the executor still
 
 
 class StopSignals:
-    """Turns every SIGINT/SIGTERM into one stop request; install it before rclpy.init."""
+    """
+    Turns every SIGINT/SIGTERM into one stop request, taken by the main thread.
+
+    Build it in the main thread before rclpy.init and before any thread starts;
+    signals that arrive until ``wait`` are held, then delivered to the main thread.
+    """
 
     def __init__(self):
         self.requested = threading.Event()
         for sig in STOP_SIGNALS:
             signal.signal(sig, self._on_signal)
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
 
     def _on_signal(self, signum, frame) -> None:
         self.requested.set()  # nothing else: it runs between any two bytecodes
 
     def wait(self, running: Callable[[], bool]) -> bool:
         """Wait for a stop request while ``running()``; True if a signal ended the wait."""
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # the main thread only
         while not self.requested.wait(POLL_S):
             if not running():
                 return False
@@ -43,3 +56,4 @@ class StopSignals:
         """Ignore later signals: the node is stopping and nothing may interrupt that."""
         for sig in STOP_SIGNALS:
             signal.signal(sig, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # none is left held
