@@ -72,7 +72,7 @@ def stop_and_check(node, signals):
     SHUTDOWN_TIMES.append(took)
     output = node.output
     assert code == 0, f'exit {code} after {signals}:\n{output[-3000:]}'
-    assert took <= EXIT_BOUND_S, f'exit took {took:.2f} s after {signals}'
+    assert took <= EXIT_BOUND_S, f'exit took {took:.2f} s after {signals}:\n{output[-3000:]}'
     for trouble in SIGN_OF_TROUBLE:
         assert trouble not in output, f'{trouble!r} after {signals}:\n{output[-3000:]}'
     return took
