@@ -51,6 +51,7 @@ setup(
         ('share/ament_index/resource_index/packages', ['resource/' + package_name]),
         ('share/' + package_name, ['package.xml']),
         ('share/' + package_name + '/launch', glob('launch/*.launch.py')),
+        ('share/' + package_name + '/viewer', ['esp32_drone_camera/viewer/static/index.html']),
         ('share/' + package_name + '/config', glob('config/*.yaml')),
         ('share/' + package_name + '/docs', glob('docs/*.md')),
     ] + tree('firmware', FIRMWARE),
@@ -69,6 +70,7 @@ setup(
             'emulator = esp32_drone_camera.emulator.__main__:main',
             'flash = esp32_drone_camera.flash:main',
             'monitor = esp32_drone_camera.monitor:main',
+            'viewer = esp32_drone_camera.viewer.node:main',
         ],
     },
 )

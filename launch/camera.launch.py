@@ -5,6 +5,7 @@ Examples::
 
     ros2 launch esp32_drone_camera camera.launch.py
     ros2 launch esp32_drone_camera camera.launch.py emulate:=true
+    ros2 launch esp32_drone_camera camera.launch.py emulate:=true viewer:=true
     ros2 launch esp32_drone_camera camera.launch.py namespace:=drone/camera
 """
 
@@ -49,6 +50,9 @@ def generate_launch_description():
                               description="The camera's WebSocket URL."),
         DeclareLaunchArgument('emulate', default_value='false', choices=['true', 'false'],
                               description='Also start the device emulator and use it.'),
+        DeclareLaunchArgument('viewer', default_value='false', choices=['true', 'false'],
+                              description='Also start the browser viewer '
+                                          '(http://127.0.0.1:8081/).'),
         DeclareLaunchArgument('emulator_port', default_value='8080',
                               description='Port of the emulator (with emulate:=true).'),
         DeclareLaunchArgument('serial_port', default_value='',
@@ -59,6 +63,8 @@ def generate_launch_description():
         Node(package='esp32_drone_camera', executable='emulator', name='camera_emulator',
              arguments=['--host', '127.0.0.1', '--port', emulator_port],
              condition=IfCondition(emulate), output='screen'),
+        Node(package='esp32_drone_camera', executable='viewer', name='esp32_drone_camera_viewer',
+             condition=IfCondition(LaunchConfiguration('viewer')), output='screen'),
         Node(package='esp32_drone_camera', executable='camera_node',
              name=NODE_NAME, namespace=namespace,
              parameters=[LaunchConfiguration('params_file'),

@@ -197,6 +197,14 @@ def _camera(load_launch_file):
     return description, nodes['camera_node'], nodes['emulator']
 
 
+def _viewer(load_launch_file):
+    from launch_ros.actions import Node
+    description = load_launch_file('camera.launch.py').generate_launch_description()
+    [viewer] = [n for n in description.entities
+                if isinstance(n, Node) and n.node_executable == 'viewer']
+    return description, viewer
+
+
 def test_camera_launch_declares_its_arguments(load_launch_file, tmp_path, monkeypatch):
     # An install prefix as colcon makes it, so FindPackageShare has something to find.
     index = tmp_path / 'share' / 'ament_index' / 'resource_index' / 'packages'
@@ -206,7 +214,7 @@ def test_camera_launch_declares_its_arguments(load_launch_file, tmp_path, monkey
     description, _, _ = _camera(load_launch_file)
     defaults = _defaults(description)
     assert set(defaults) == {'namespace', 'params_file', 'device_url', 'emulate',
-                             'emulator_port', 'serial_port', 'log_level'}
+                             'emulator_port', 'serial_port', 'log_level', 'viewer'}
     assert defaults['namespace'] == 'camera'
     assert defaults['device_url'] == f'ws://192.168.4.1:{DEFAULT_PORT}'
     assert defaults['emulate'] == 'false' and defaults['serial_port'] == ''
@@ -247,6 +255,26 @@ def test_camera_launch_emulator_arguments_parse(load_launch_file):
     config = parse_args(argv)
     assert (config.host, config.port) == ('127.0.0.1', 8123)
     assert _resolve(context, camera.arguments[:2]) == ['--ros-args', '--log-level']
+
+
+@pytest.mark.parametrize('viewer', ['false', 'true'])
+def test_camera_launch_starts_the_viewer_only_when_asked(load_launch_file, viewer):
+    description, node = _viewer(load_launch_file)
+    viewer_arg = next(a for a in description.get_launch_arguments() if a.name == 'viewer')
+    assert viewer_arg.default_value == 'false'
+    assert viewer_arg.choices == ['true', 'false']
+    assert node.node_package == 'esp32_drone_camera'
+    assert node.node_name == 'esp32_drone_camera_viewer'
+    assert node.condition.evaluate(_context(viewer=viewer)) is (viewer == 'true')
+
+
+def test_camera_launch_viewer_executable_is_installed(load_launch_file):
+    from importlib.metadata import entry_points
+    _, node = _viewer(load_launch_file)
+    [script] = [e for e in entry_points(group='console_scripts')
+                if e.name == node.node_executable and e.module.startswith('esp32_drone_camera')]
+    from esp32_drone_camera.viewer import node as viewer_node
+    assert script.load() is viewer_node.main
 
 
 def test_camera_yaml_sets_only_declared_parameters_with_their_types():

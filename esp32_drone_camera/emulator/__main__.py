@@ -1,14 +1,18 @@
 """Command line of the emulator: ``python -m esp32_drone_camera.emulator``."""
 
-import argparse
-import asyncio
-import os
-import sys
-
-from .config import EmulatorConfig
-from .faults import ALL_FAULTS
+# First of all: a Ctrl-C (or launch's second SIGINT) that lands while the imports below
+# run must ask for a clean stop, not raise KeyboardInterrupt in the middle of an import.
 from .stop_signals import StopSignals
-from ..protocol import FRAME_SIZE_NAMES
+SIGNALS = StopSignals()
+
+import argparse  # noqa: E402, I100
+import asyncio  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+
+from .config import EmulatorConfig  # noqa: E402
+from .faults import ALL_FAULTS  # noqa: E402
+from ..protocol import FRAME_SIZE_NAMES  # noqa: E402
 
 
 def parse_args(argv=None) -> EmulatorConfig:
@@ -80,7 +84,7 @@ async def _serve(config: EmulatorConfig, signals: StopSignals) -> None:
 
 def main(argv=None) -> int:
     """Run the emulator until SIGINT or SIGTERM; exit 0 however many of them arrive."""
-    signals = StopSignals()
+    signals = SIGNALS
     try:
         config = parse_args(argv)
     except ValueError as exc:

@@ -11,9 +11,11 @@ are set to SIG_IGN: Python's finalisation resets Python-level handlers to SIG_DF
 and a signal landing then would kill the process (exit -2).
 """
 
-import asyncio
 import signal
-from typing import Callable, Optional
+from typing import Callable, Optional, TYPE_CHECKING
+
+if TYPE_CHECKING:  # asyncio is imported after the handlers are in place (__main__.py)
+    import asyncio
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -23,12 +25,12 @@ class StopSignals:
 
     def __init__(self):
         self.requested = False
-        self._loop: Optional[asyncio.AbstractEventLoop] = None
+        self._loop: Optional['asyncio.AbstractEventLoop'] = None
         self._stop: Optional[Callable[[], None]] = None
         for sig in STOP_SIGNALS:
             signal.signal(sig, self._on_signal)
 
-    def attach(self, loop: asyncio.AbstractEventLoop, stop: Callable[[], None]) -> None:
+    def attach(self, loop: 'asyncio.AbstractEventLoop', stop: Callable[[], None]) -> None:
         """Call ``stop`` in ``loop`` on the next signal (at once if one came already)."""
         self._loop, self._stop = loop, stop
         if self.requested:

@@ -1,0 +1,1 @@
+"""The viewer: the camera's image topics in a browser, served as MJPEG without re-encoding."""
