@@ -28,13 +28,14 @@ from .protocol import (format_ping, FRAME_SIZE_BY_NAME, Message, MessageKind,
                        parse_serial_line, parse_text, SerialKind)
 from .settings import Settings
 from .settings_worker import SettingsWorker
-from .stock_console import json_refused, STOCK, StockConsole
+from .stock_console import json_refused, refusal, STOCK, StockConsole
 
 MAX_TEXT_CHARS = 16384  # device text messages are < 1 KB; longer ones are not parsed
 _LOG_LEVEL = {'error': 'error', 'warn': 'warning', 'debug': 'debug', 'info': 'info'}
 _LINK_DOWN = (LinkState.DEVICE_FULL, LinkState.STALLED, LinkState.DISCONNECTED)
 _STOPPING = {'start': False, 'stop': True}  # commands that start or stop the stream
 _STOCK_CONSOLE = 'stock_console'  # a JSON command the serial console took for a typo
+_DEFAULTS = {p.name: p.default for p in params.PARAMS}
 
 
 class CommandLink(Protocol):
@@ -190,8 +191,8 @@ class DeviceSession:
         self._v1_rtt_ns = None
         size = FRAME_SIZE_BY_NAME.get(fields.get('frame_size', ''))
         self.on_welcome(None if size is None else size[0])
-        if self.protocol >= 2 and self.settings.apply_on_connect:
-            self.worker.submit(fields)
+        if self.settings.apply_on_connect and (self.protocol >= 2 or self.serial is not None):
+            self.worker.submit(fields)  # v1: typed on its serial console, quality only
 
     # -- apply-on-connect (the worker thread) ----------------------------------------
     def _apply_settings(self, welcome: dict, superseded: Callable[[], bool]) -> None:
@@ -203,9 +204,13 @@ class DeviceSession:
             wanted = getattr(self.settings, name)
             if current[name] == wanted:
                 continue
+            if self.speaks_v1 and refusal(cmd):  # the stock firmware cannot: say so once
+                if wanted != _DEFAULTS[name] and self._throttle.allow(('refused', cmd)):
+                    self.log.warning(f'{name} {wanted} not applied: {refusal(cmd)}')
+                continue
             if superseded():
                 return
-            reply = self.commands.call(cmd, wanted, self.settings.command_timeout)
+            reply = self.call(cmd, wanted)
             if reply.ok:
                 if self._throttle.allow(('set', cmd)):
                     self.log.info(f'device {cmd} set to {wanted}')

@@ -278,7 +278,8 @@ class StockSerial(Serial):
 
     ANSWERS = {'stop': '[STREAM] Video stream stopped',
                'start': '[STREAM] Starting 20fps video stream...',
-               'quality 8': '[CMD] JPEG quality set to 8'}
+               'quality 8': '[CMD] JPEG quality set to 8',
+               'quality 20': '[CMD] JPEG quality set to 20'}
 
     def __init__(self, session):
         super().__init__()
@@ -338,3 +339,13 @@ def test_a_v1_device_refuses_what_the_stock_firmware_cannot_do():
     reply = s2.call('stop')
     assert reply.error == NO_TRANSPORT and 'serial console' in reply.message
     assert link2.commands() == []
+
+
+def test_a_v1_device_gets_jpeg_quality_typed_on_connect():
+    s, link, serial, log = stock_session(jpeg_quality=20, frame_size='QVGA')
+    s.on_text(json.dumps({'type': 'welcome', 'message': 'ESP32-S3 Camera Ready'}), 0)
+    assert wait_for(lambda: 'quality 20' in serial.lines, 2), serial.lines
+    assert wait_for(lambda: log.count('device quality set to 20') == 1, 2), log.lines
+    assert serial.lines == ['quality 20']  # frame_size is not typed: it cannot be
+    assert log.count('frame_size QVGA not applied: the stock firmware') == 1
+    s.close()

@@ -19,11 +19,12 @@ FLASH_TOOL = 'ros2 run esp32_drone_camera flash'
 ANSWER_TIMES = {}  # service: seconds, printed with -s
 
 
-def start(procs, probe, tmp_path, url=None):
+def start(procs, probe, tmp_path, url=None, **params):
     link = str(tmp_path / 'ttyCAM')
     emu = Emulator('--legacy', '--serial-link', link)
     procs.append(emu)
-    node = CameraNode(url or emu.url, serial_port=link, command_timeout=COMMAND_TIMEOUT)
+    node = CameraNode(url or emu.url, serial_port=link, command_timeout=COMMAND_TIMEOUT,
+                      **params)
     procs.append(node)
     assert wait_for(lambda: 'serial open' in node.output, 15), node.output
     return emu, node
@@ -60,8 +61,10 @@ def mean_size(probe, count=10):
 
 
 def test_stock_device_services_and_parameters(probe, procs, tmp_path):
-    start(procs, probe, tmp_path)
+    start(procs, probe, tmp_path, jpeg_quality=30)
     assert probe.wait_frames(10, 20)
+    # jpeg_quality is typed on connect (the stock welcome does not say the device's).
+    assert wait_for(lambda: 'JPEG quality: 30' in call(probe, '~/get_info')[0].message, 5)
 
     response, _ = call(probe, '~/stop_stream')
     assert response.success and response.message == '[STREAM] Video stream stopped', \
