@@ -102,7 +102,7 @@ def test_reset_that_never_comes_back_is_unconfirmed_at_the_timeout():
 
 
 def test_a_block_is_collected_to_its_last_line():
-    fake = FakeConsole({'status': [(0.01, line) for line in STATUS_BLOCK],
+    fake = FakeConsole({'status': [(0, line) for line in STATUS_BLOCK],
                         'info': [(0.01, '=== Camera Information ==='),
                                  (0.01, 'Firmware: v2.1'), (0.01, '=' * 34)],
                         'stats': [(0.01, '=== Performance Statistics ==='),
