@@ -331,9 +331,10 @@ def _spin(executor: MultiThreadedExecutor) -> None:
         pass
 
 
-def main(args=None) -> int:
+def main(args=None, signals: Optional[StopSignals] = None) -> int:
     """Run the node until SIGINT or SIGTERM (any number, at any moment); exit 0."""
-    signals = StopSignals()  # before rclpy.init: no moment where a signal raises
+    if signals is None:  # node_main.py takes them over earlier, before the imports
+        signals = StopSignals()  # before rclpy.init: no moment where a signal raises
     rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.NO)
     node = executor = spinner = None
     code = 0

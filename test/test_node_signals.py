@@ -16,7 +16,7 @@ import signal
 import statistics
 import time
 
-from camera_testkit.processes import CameraNode, Emulator, free_port, wait_for
+from camera_testkit.processes import CameraNode, Emulator, free_port, Proc, PY, wait_for
 import pytest
 from std_srvs.srv import Trigger
 
@@ -25,6 +25,8 @@ DELAYS_MS = (0, 10, 50, 100, 250, 500)
 PAIRS = ((signal.SIGINT, signal.SIGINT), (signal.SIGINT, signal.SIGTERM),
          (signal.SIGTERM, signal.SIGINT))
 RANDOM_TRIALS = 50
+STARTUP_TRIALS = 8
+STARTUP_BOUND_S = 10.0  # the rest of the start-up (imports, DDS) then the shutdown
 FAST_RECONNECT = {'reconnect_min': 0.05, 'reconnect_max': 0.2, 'connect_timeout': 0.5}
 SIGN_OF_TROUBLE = ('Traceback', 'KeyboardInterrupt', 'context is invalid', 'Failed to publish')
 SHUTDOWN_TIMES = []  # seconds from the first signal to the exit, every trial
@@ -85,6 +87,40 @@ def test_double_signals_at_every_delay(emulator):
             node = start_node(emulator.url, ready='connected to')
             time.sleep(0.2)  # streaming
             stop_and_check(node, [(first, 0), (second, delay_ms / 1000)])
+
+
+def _signals_taken_over(pid, timeout=10.0) -> bool:
+    # StopSignals blocks SIGINT and SIGTERM in the main thread until the node waits.
+    def blocked():
+        try:
+            with open(f'/proc/{pid}/status', encoding='ascii') as f:
+                mask = next(int(line.split()[1], 16) for line in f
+                            if line.startswith('SigBlk:'))
+        except (OSError, StopIteration):
+            return False
+        return mask & (1 << (signal.SIGINT - 1)) != 0
+    return wait_for(blocked, timeout, interval=0.005)
+
+
+def test_signals_during_start_up(emulator):
+    """The camera_node command (node_main.py): a Ctrl-C during its imports stops it too."""
+    rng = random.Random(int(os.environ.get('CAMERA_SIGNAL_SEED', time.time_ns())))
+    for trial in range(STARTUP_TRIALS):
+        node = Proc([PY, '-m', 'esp32_drone_camera.node_main', '--ros-args',
+                     '-r', '__ns:=/camera', '-p', f'device_url:={emulator.url}'])
+        assert _signals_taken_over(node.pid), node.output
+        time.sleep(rng.uniform(0, 1.0))  # the imports, the node's construction
+        second = (signal.SIGINT, signal.SIGTERM)[trial % 2]
+        node.signal(signal.SIGINT)
+        node.signal(second)
+        try:
+            code = node.proc.wait(STARTUP_BOUND_S)
+        finally:
+            node.stop()
+        output = node.output
+        assert code == 0, f'exit {code} (trial {trial}):\n{output[-3000:]}'
+        for trouble in SIGN_OF_TROUBLE:
+            assert trouble not in output, f'{trouble!r} (trial {trial}):\n{output[-3000:]}'
 
 
 def _in_flight(master, timeout=5.0) -> bool:
