@@ -48,9 +48,12 @@ fuzz:
 	bash firmware/test/fuzz/run.sh 300
 
 # The publishing targets: the only ones that write into docs/.
-# Benchmarks: docs/benchmarks.md and its plot, then the fault table (see reliability).
+# Benchmarks: docs/benchmarks.md and its plot (run_bench rewrites the page), then the
+# benches that add their own sections to it, then the fault table (see reliability).
 bench: setup
 	$(PY) -m bench.run_bench --out docs
+	$(PY) -m bench.adaptive_link --out $(BUILD)/bench/adaptive_link --section-into docs/benchmarks.md
+	$(PY) -m bench.viewer_cost --out $(BUILD)/bench/viewer_cost --section-into docs/benchmarks.md
 	$(MAKE) reliability
 
 # Long soak with scheduled faults; SOAK_SECONDS sets its length (default 10 min). It

@@ -52,7 +52,7 @@ setup(
         ('share/' + package_name, ['package.xml']),
         ('share/' + package_name + '/launch', glob('launch/*.launch.py')),
         ('share/' + package_name + '/viewer', ['esp32_drone_camera/viewer/static/index.html']),
-        ('share/' + package_name + '/config', glob('config/*.yaml')),
+        ('share/' + package_name + '/config', glob('config/*.yaml') + glob('config/*.xml')),
         ('share/' + package_name + '/docs', glob('docs/*.md')),
     ] + tree('firmware', FIRMWARE),
     install_requires=['setuptools', NODE_WEBSOCKETS, 'pyserial', 'PyYAML', 'numpy', 'Pillow',

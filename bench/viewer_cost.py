@@ -22,6 +22,7 @@ import time
 import timeit
 import urllib.request
 
+from bench.harness import sections
 from camera_testkit.processes import child_env, free_port, Proc, PY
 from esp32_drone_camera.viewer import cdr_image, mjpeg
 
@@ -250,6 +251,8 @@ def main(argv=None) -> int:
     p.add_argument('--clients', type=int, default=1, help='MJPEG clients at once')
     p.add_argument('--fps', type=float, default=20.0, help="the emulator's frame rate")
     p.add_argument('--domain', type=int, default=DEFAULT_DOMAIN, help='ROS_DOMAIN_ID')
+    p.add_argument('--section-into', metavar='MD', help='also put the table into this page '
+                   '(e.g. docs/benchmarks.md) as its "Browser viewer" section')
     p.add_argument('--bare-subscriber', action='store_true', help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     if a.bare_subscriber:  # the reference child process
@@ -261,6 +264,9 @@ def main(argv=None) -> int:
     with open(os.path.join(a.out, 'viewer_cost.json'), 'w') as f:
         json.dump(result, f, indent=2)
     print(table(result))
+    if a.section_into:
+        section = '## Browser viewer\n\n' + table(result)
+        sections.put_section(a.section_into, 'viewer_cost', section)
     return 0
 
 

@@ -36,9 +36,11 @@ from sensor_msgs.srv import SetCameraInfo
 from std_srvs.srv import SetBool, Trigger
 
 from . import cdr
+from . import dds_profile
 from . import diagnostics
 from . import params
 from . import ws_link
+from .adaptive_streaming import AdaptiveStreaming
 from .calibration import Calibration, CalibrationError
 from .camera_info_state import calibration_to_msg, CameraInfoState, msg_to_calibration
 from .command_client import Reply
@@ -115,6 +117,9 @@ class CameraNode(Node):
         self._configure_stamper(s)
         s.listen(_STAMPER_SETTINGS, self._configure_stamper)
         self._stamp = self.stamper.stamp  # bound once: the hot path calls it per frame
+        self.adaptive = AdaptiveStreaming(s, self.session, lambda: self.stamper.device_drops,
+                                          log)
+        self._meter = self.adaptive.add  # bound once, per frame too
         self.frames_published = 0
         self._last_frame_mono: Optional[float] = None
         self._window = diagnostics.StreamWindow()
@@ -148,6 +153,7 @@ class CameraNode(Node):
             self.serial.start()
         self.link.start()
         self._ticker.start()
+        self.adaptive.start()
         log.info(f'streaming from {self.url} as {self._image_pub.topic_name}')
 
     # -- setup ------------------------------------------------------------------
@@ -216,9 +222,12 @@ class CameraNode(Node):
             self.raw.offer(data, sec, nanosec)
         self.frames_published += 1
         self._last_frame_mono = time.monotonic()
+        stamper = self.stamper
+        self._meter(len(data), stamper.last_meta, stamper.last_age_ns)
 
     def _on_welcome(self, frame_size_index: Optional[int]) -> None:
         self.stamper.new_connection(frame_size_index)
+        self.adaptive.new_connection()
 
     def _on_raw_matched(self, info) -> None:
         # Matched events (Iron and newer) or, on Humble, a 0.5 s timer in the executor.
@@ -257,7 +266,9 @@ class CameraNode(Node):
         snapshot = diagnostics.Snapshot(**window, **self._report(now),
                                         **self.session.report(now), **self.stamper.report(),
                                         **self.camera_info.report())
-        self._diag_pub.publish(diagnostic_array(diagnostics.build(snapshot),
+        statuses = diagnostics.build(snapshot)
+        statuses.append(self.adaptive.status(self.get_name(), self.hardware_id))
+        self._diag_pub.publish(diagnostic_array(statuses,
                                                 self.get_clock().now().to_msg()))
 
     # -- services and parameters ------------------------------------------------
@@ -300,7 +311,8 @@ class CameraNode(Node):
             if error:
                 return SetParametersResult(successful=False, reason=error)
         changes = {param.name: param.value for param in parameters}
-        error = self.session.set_device_params(changes)
+        # While adaptive_quality is on, jpeg_quality and frame_size are its ceiling.
+        error = self.session.set_device_params(self.adaptive.device_changes(changes))
         if error:
             return SetParametersResult(successful=False, reason=error)
         self.settings.update(changes)
@@ -317,6 +329,7 @@ class CameraNode(Node):
         self.session.close(0.5)
         self._log_gate.close()
         self._ticker.stop()
+        self.adaptive.stop()
         self.link.stop()
         if self.raw is not None:
             self.raw.close()
@@ -335,11 +348,13 @@ def main(args=None, signals: Optional[StopSignals] = None) -> int:
     """Run the node until SIGINT or SIGTERM (any number, at any moment); exit 0."""
     if signals is None:  # node_main.py takes them over earlier, before the imports
         signals = StopSignals()  # before rclpy.init: no moment where a signal raises
+    dds_note = dds_profile.select()  # before rclpy.init: one consumer must not hurt another
     rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.NO)
     node = executor = spinner = None
     code = 0
     try:
         node = CameraNode()
+        node.get_logger().info(dds_note)
         executor = MultiThreadedExecutor(num_threads=4)
         executor.add_node(node)
         spinner = named_thread(_spin, 'executor', (executor,))

@@ -37,6 +37,8 @@ class FrameStamper:
         self.device_drops = 0
         self.stamp_fallbacks = 0
         self._last_seq: Optional[int] = None
+        self.last_meta: Optional[frames.FrameMeta] = None  # of the last frame stamped
+        self.last_age_ns: Optional[int] = None  # its capture-to-arrival time, if known
 
     def configure(self, max_frame_size: int, use_capture_time: bool,
                   arrival_offset_ns: int) -> None:
@@ -53,7 +55,8 @@ class FrameStamper:
             self.rejected_total += 1
             return reason
         stamp_ns = arrival_ns - self.arrival_offset_ns
-        meta = frames.read_metadata(data)
+        self.last_age_ns = None
+        meta = self.last_meta = frames.read_metadata(data)
         if meta is not None:
             self.device_drops += frames.sequence_gap(self._last_seq, meta.seq)
             self._last_seq = meta.seq
@@ -64,6 +67,7 @@ class FrameStamper:
                 if capture_ns is not None:
                     if arrival_ns - STAMP_SANITY_NS < capture_ns <= arrival_ns:
                         stamp_ns = capture_ns
+                        self.last_age_ns = arrival_ns - capture_ns
                     else:
                         self.stamp_fallbacks += 1
         return stamp_ns

@@ -73,6 +73,10 @@ PARAMS = (
     Param('publish_raw', 'lazy', 'Decoded image_raw (sensor_msgs/Image): lazy decodes only '
           'while image_raw has subscribers, always, or never.',
           choices=('lazy', 'always', 'never')),
+    Param('adaptive_quality', True, 'Adaptive streaming: when the link cannot carry '
+          'target_fps, lower the JPEG quality, then the frame size (4:3 sizes), and step '
+          'back up when it recovers; jpeg_quality and frame_size are the ceiling. false: '
+          'the device stays at jpeg_quality and frame_size.', read_only=False),
     Param('target_fps', 20, 'Device target frame rate; also the rate diagnostics expect.',
           FPS_RANGE, read_only=False),
 )

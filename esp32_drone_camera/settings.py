@@ -41,6 +41,7 @@ class Settings:
     jpeg_quality: int
     frame_size: str
     publish_raw: str
+    adaptive_quality: bool
     target_fps: int
     _listeners: List[Tuple[frozenset, Callable[['Settings'], None]]] = dataclasses.field(
         default_factory=list, init=False, repr=False, compare=False)

@@ -1,8 +1,8 @@
-"""Fixtures: an isolated DDS domain per test run, an rclpy probe node, child processes."""
+"""Fixtures: an isolated DDS domain per test run, an rclpy probe, child processes, a netns."""
 
 import os
 
-from camera_testkit import ros_env
+from camera_testkit import netns, ros_env
 from camera_testkit.probe import Probe
 import pytest
 
@@ -36,3 +36,13 @@ def procs():
     yield started
     for proc in reversed(started):
         proc.stop()
+
+
+@pytest.fixture
+def host():
+    """Give the emulator a network namespace (camera_testkit.netns), removed afterwards."""
+    reason = netns.unavailable()
+    if reason:
+        pytest.skip(f'network namespaces unavailable: {reason}')
+    with netns.NetHost() as h:
+        yield h

@@ -10,7 +10,6 @@ Each test records its measured recovery for docs/reliability.md
 import statistics
 import time
 
-from camera_testkit import netns
 from camera_testkit.processes import CameraNode, Proc, PY
 from camera_testkit.reliability import record
 from esp32_drone_camera import frames
@@ -27,16 +26,6 @@ STALE_TIMEOUT = 1.0
 FAST_RECONNECT = {'stale_timeout': STALE_TIMEOUT, 'connect_timeout': 1.0,
                   'reconnect_min': 0.1, 'reconnect_max': 0.5}
 CAP = '1500kbit'
-
-
-@pytest.fixture
-def host():
-    """Give the emulator a network namespace, removed afterwards whatever happens."""
-    reason = netns.unavailable()
-    if reason:
-        pytest.skip(f'network namespaces unavailable: {reason}')
-    with netns.NetHost() as h:
-        yield h
 
 
 def emulator_in(h, procs, *extra):
@@ -90,7 +79,8 @@ def test_link_down_is_noticed_and_stream_returns_within_2s(host, probe, procs):
 def test_bandwidth_cap_skips_frames_instead_of_queueing(host, probe, procs, tmp_path):
     log = tmp_path / 'capture.log'
     emu, url = emulator_in(host, procs, '--capture-log', str(log))
-    procs.append(CameraNode(url))
+    # The firmware's flow control alone (test_adaptive_link measures adaptation).
+    procs.append(CameraNode(url, adaptive_quality=False))
     assert probe.wait_frames(20, 20), 'no stream over the veth link'
     full_rate_bytes = statistics.median(len(img[0]) for img in list(probe.images)) * 20
 

@@ -51,6 +51,7 @@ def _exec_depends():
     'share/esp32_drone_camera/launch/flash.launch.py',
     'share/esp32_drone_camera/config/camera.yaml',
     'share/esp32_drone_camera/config/ov2640_vga.yaml',
+    'share/esp32_drone_camera/config/fastdds_camera.xml',
     'share/esp32_drone_camera/firmware/platformio.ini',
     'share/esp32_drone_camera/firmware/VERSION',
     'share/esp32_drone_camera/firmware/web/index.html',
