@@ -66,7 +66,7 @@ setup(
     tests_require=['pytest'],
     entry_points={
         'console_scripts': [
-            'camera_node = esp32_drone_camera.camera_node:main',
+            'camera_node = esp32_drone_camera.node_main:main',
             'emulator = esp32_drone_camera.emulator.__main__:main',
             'flash = esp32_drone_camera.flash:main',
             'monitor = esp32_drone_camera.monitor:main',

@@ -29,9 +29,9 @@ from rclpy.callback_groups import MutuallyExclusiveCallbackGroup, ReentrantCallb
 from rclpy.exceptions import ParameterException
 from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor
 from rclpy.node import Node
-from rclpy.parameter import Parameter
 from rclpy.qos import (HistoryPolicy, qos_profile_sensor_data, QoSProfile,
                        ReliabilityPolicy)
+from rclpy.signals import SignalHandlerOptions
 from sensor_msgs.msg import CameraInfo, CompressedImage, Image
 from sensor_msgs.srv import SetCameraInfo
 from std_srvs.srv import SetBool, Trigger
@@ -39,7 +39,7 @@ from std_srvs.srv import SetBool, Trigger
 from . import cdr
 from . import dds_profile
 from . import diagnostics
-from . import params
+from . import node_parameters
 from . import ws_link
 from .adaptive_streaming import AdaptiveStreaming
 from .calibration import Calibration, CalibrationError
@@ -48,11 +48,13 @@ from .command_client import Reply
 from .device_session import DeviceSession, load_token
 from .frame_stamper import FrameStamper
 from .link_state import LinkState
+from .log_limits import GatedLog
 from .raw_images import RawImagePublisher
 from .safe_text import redact_url
 from .serial_link import SerialLink
 from .settings import Settings
-from .threads import Ticker
+from .stop_signals import StopSignals
+from .threads import Duties, named_thread, Ticker
 
 try:  # Iron and newer tell a publisher when subscribers come and go; Humble does not.
     from rclpy.event_handler import PublisherEventCallbacks
@@ -63,12 +65,11 @@ except (ImportError, TypeError):
 NODE_NAME = 'esp32_drone_camera'
 HARD_MESSAGE_LIMIT = 4 * 1024 * 1024  # past this the link drops the connection (1009)
 DIAGNOSTICS_PERIOD_S = 1.0  # diagnostic_updater's default rate
+SHUTDOWN_WAIT_S = 0.5  # for the executor's callbacks, then for its thread
 TRIGGERS = (('start_stream', 'start'), ('stop_stream', 'stop'), ('reset_camera', 'reset'),
             ('get_info', 'info'), ('get_status', 'status'), ('get_stats', 'stats'),
             ('clear_stats', 'clear'))  # Trigger services and the device command of each
 _STAMPER_SETTINGS = ('max_frame_size', 'timestamp_source', 'arrival_offset')
-SIM_TIME_FIXED = ('use_sim_time is read at start-up: the link stamps frames and times round '
-                  'trips with the clock chosen then; restart the node to change it')
 
 
 class LinkEvents:
@@ -102,14 +103,15 @@ class CameraNode(Node):
             super().__init__(node_name, **kwargs)  # rclpy checks its own (use_sim_time)
         except ParameterException as exc:
             raise ValueError(str(exc)) from None
-        self._declare_parameters()
+        node_parameters.declare(self)
         s = self.settings = Settings.from_lookup(lambda name: self.get_parameter(name).value)
         ws_link.parse_device_url(s.device_url)  # a bad one ends here, named (exit 2)
         self.url = redact_url(s.device_url)  # as logs and diagnostics show it: no password
         address = self.url.split('//', 1)[-1].rsplit('@', 1)[-1].rstrip('/')  # no user
         self.hardware_id = f'esp32s3-ov2640@{address}'
         token = load_token(s.command_token_file)
-        log = self.get_logger()
+        # The parts' logger goes quiet at shutdown, before rclpy's context is gone.
+        log = self._log_gate = GatedLog(self.get_logger())
         # One clock times the link: frame arrival and the PINGs' round trips alike.
         link_clock = self._now_ns if self.get_parameter('use_sim_time').value else time.time_ns
         self.session = DeviceSession(s, log, token=lambda: token, now_ns=link_clock,
@@ -129,10 +131,9 @@ class CameraNode(Node):
         self._last_frame_mono: Optional[float] = None
         self._window = diagnostics.StreamWindow()
         self._build_services()
-        self._next_ping = self._next_diag = time.monotonic()
-        period = min(DIAGNOSTICS_PERIOD_S, s.ping_interval)
-        self._tick_slack = period / 4  # "due" must not miss a tick by jitter
-        self._ticker = Ticker(period, self._tick, 'diagnostics', self._on_tick_error)
+        duties = Duties([(s.ping_interval, lambda now: self.session.send_ping()),
+                         (DIAGNOSTICS_PERIOD_S, self._publish_diagnostics)])
+        self._ticker = Ticker(duties.period, duties, 'diagnostics', self._on_tick_error)
         raw = self.raw
         if raw is not None and s.publish_raw == 'lazy' and PublisherEventCallbacks is None:
             # Humble: poll the subscriber count off the frame path instead.
@@ -140,7 +141,7 @@ class CameraNode(Node):
                               callback_group=MutuallyExclusiveCallbackGroup())
         self.add_on_set_parameters_callback(self._on_set_parameters)
         if hasattr(self, 'add_pre_set_parameters_callback'):  # Iron and newer
-            self.add_pre_set_parameters_callback(self._coerce_parameters)
+            self.add_pre_set_parameters_callback(node_parameters.coerce_integers)
 
         session = self.session
         self.link = ws_link.WebSocketLink(
@@ -165,29 +166,6 @@ class CameraNode(Node):
         log.info(f'streaming from {self.url} as {self._image_pub.topic_name}')
 
     # -- setup ------------------------------------------------------------------
-    def _declare_parameters(self) -> None:
-        """Declare the table's parameters; a bad value given is one ValueError naming it."""
-        # rclpy keeps the -p and --params-file values here until they are declared; it
-        # would reject a bad one with a traceback, and an integer for a double outright.
-        overrides = getattr(self, '_parameter_overrides', None)
-        for p in params.PARAMS:
-            if overrides is None:  # not this rclpy's layout: let it check, and say which
-                try:
-                    self.declare_parameter(p.name, p.default, params.descriptor(p))
-                except ParameterException as exc:
-                    raise ValueError(f'parameter {p.name}: {exc}') from None
-                continue
-            given = overrides.get(p.name)
-            value = p.default if given is None else given.value
-            error = params.problem(p.name, value)
-            if error:
-                raise ValueError(error)
-            self.declare_parameter(p.name, params.coerce(p.name, value), params.descriptor(p),
-                                   ignore_override=True)
-        stray = params.unknown(overrides or ())
-        if stray:
-            self.get_logger().warning(stray)
-
     def _build_publishers(self) -> None:
         s = self.settings
         if s.qos == 'sensor_data':
@@ -215,7 +193,7 @@ class CameraNode(Node):
                 events = PublisherEventCallbacks(matched=self._on_raw_matched)
             self.raw = RawImagePublisher(
                 self.create_publisher(Image, 'image_raw', qos, event_callbacks=events),
-                s.frame_id)
+                s.frame_id, logger=self._log_gate)
             self.raw_wanted = not lazy
 
     def _serialize_info(self, calibration: Calibration) -> bytearray:
@@ -263,19 +241,9 @@ class CameraNode(Node):
 
     def _on_raw_matched(self, info) -> None:
         # Matched events (Iron and newer) or, on Humble, a 0.5 s timer in the executor.
-        self.raw_wanted = info.current_count > 0
+        self.raw_wanted = self.raw.subscribers_changed(info.current_count)
 
     # -- the diagnostics thread -------------------------------------------------
-    def _tick(self) -> None:
-        now = time.monotonic()
-        due = now + self._tick_slack
-        if due >= self._next_ping:
-            self._next_ping = max(self._next_ping + self.settings.ping_interval, now)
-            self.session.send_ping()
-        if due >= self._next_diag:
-            self._next_diag = max(self._next_diag + DIAGNOSTICS_PERIOD_S, now)
-            self._publish_diagnostics(now)
-
     def _on_tick_error(self, exc: Exception) -> None:
         if self._ticker.stopping or not self.context.ok():
             return  # shutting down: the publishers are gone
@@ -307,8 +275,8 @@ class CameraNode(Node):
     def _on_trigger(self, cmd: str, _request, response):
         reply: Reply = self.session.call(cmd)
         response.success = reply.ok
-        if reply.ok:
-            response.message = json.dumps(reply.result, sort_keys=True)
+        if reply.ok:  # the stock console's own text, or our firmware's result
+            response.message = reply.message or json.dumps(reply.result, sort_keys=True)
         else:
             response.message = f'{reply.error}: {reply.message}'
         return response
@@ -337,20 +305,10 @@ class CameraNode(Node):
             response.success, response.message = True, f'reacquiring {self.serial.port}'
         return response
 
-    @staticmethod
-    def _coerce_parameters(parameters):
-        # `ros2 param set ... stale_timeout 5` sends an integer: a double takes it as 5.0.
-        return [Parameter(p.name, value=params.coerce(p.name, p.value))
-                if p.type_ is Parameter.Type.INTEGER else p for p in parameters]
-
     def _on_set_parameters(self, parameters) -> SetParametersResult:
-        for param in parameters:
-            if param.name == 'use_sim_time' and \
-                    param.value != self.get_parameter('use_sim_time').value:
-                return SetParametersResult(successful=False, reason=SIM_TIME_FIXED)
-            error = params.problem(param.name, param.value)
-            if error:
-                return SetParametersResult(successful=False, reason=error)
+        error = node_parameters.refusal(self, parameters)
+        if error:
+            return SetParametersResult(successful=False, reason=error)
         changes = {param.name: param.value for param in parameters}
         # While adaptive_quality is on, jpeg_quality and frame_size are its ceiling.
         error = self.session.set_device_params(self.adaptive.device_changes(changes))
@@ -360,39 +318,64 @@ class CameraNode(Node):
         return SetParametersResult(successful=True)
 
     def shutdown(self) -> None:
-        """Stop the links, the session's worker and the diagnostics thread (bounded time)."""
+        """
+        Stop everything the node started, in bounded time, while rclpy's context is valid.
+
+        Commands still waiting are cancelled first, so their callers get an answer
+        before the executor stops. The parts log nothing from then on: a thread that
+        outlives its join would otherwise log after the context is gone.
+        """
+        self.session.close(0.5)
+        self._log_gate.close()
         self._ticker.stop()
         self.adaptive.stop()
         self.link.stop()
-        self.session.close(0.5)
         if self.raw is not None:
             self.raw.close()
         if self.serial is not None:
             self.serial.stop()
 
 
-def main(args=None) -> int:
-    """Run the node until Ctrl-C or SIGTERM."""
+def _spin(executor: MultiThreadedExecutor) -> None:
+    try:
+        executor.spin()
+    except ExternalShutdownException:
+        pass
+
+
+def main(args=None, signals: Optional[StopSignals] = None) -> int:
+    """Run the node until SIGINT or SIGTERM (any number, at any moment); exit 0."""
+    if signals is None:  # node_main.py takes them over earlier, before the imports
+        signals = StopSignals()  # before rclpy.init: no moment where a signal raises
     dds_note = dds_profile.select()  # before rclpy.init: one consumer must not hurt another
-    rclpy.init(args=args)
-    node = None
+    rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.NO)
+    node = executor = spinner = None
+    code = 0
     try:
         node = CameraNode()
         node.get_logger().info(dds_note)
         executor = MultiThreadedExecutor(num_threads=4)
         executor.add_node(node)
-        executor.spin()
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
+        spinner = named_thread(_spin, 'executor', (executor,))
+        spinner.start()  # the main thread only waits: signals reach it at once
+        if not signals.wait(spinner.is_alive):
+            print('camera_node: the executor stopped unexpectedly', file=sys.stderr)
+            code = 1
     except ValueError as exc:
         print(f'camera_node: {exc}', file=sys.stderr)
-        return 2
+        code = 2
     finally:
+        signals.ignore_from_now()
         if node is not None:
-            node.shutdown()
+            node.shutdown()  # commands cancelled, threads stopped, its parts silent
+        if executor is not None:
+            executor.shutdown(timeout_sec=SHUTDOWN_WAIT_S)  # answers the cancelled calls
+        if spinner is not None:
+            spinner.join(SHUTDOWN_WAIT_S)
+        if node is not None:
             node.destroy_node()
         rclpy.try_shutdown()
-    return 0
+    return code
 
 
 if __name__ == '__main__':

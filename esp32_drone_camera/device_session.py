@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, Optional, Protocol, Tuple
 
 from . import params
 from .clock_sync import ClockSync, Sample
-from .command_client import CANCELLED, CommandClient, Reply
+from .command_client import CANCELLED, CommandClient, NO_TRANSPORT, Reply
 from .commands import SERIAL, WEBSOCKET
 from .link_state import LinkState, SerialState
 from .log_limits import DEVICE_LINES_PER_S, LineBudget, Throttle
@@ -29,11 +29,14 @@ from .protocol import (format_ping, FRAME_SIZE_BY_NAME, Message, MessageKind,
 from .safe_text import printable
 from .settings import Settings
 from .settings_worker import SettingsWorker
+from .stock_console import json_refused, refusal, STOCK, StockConsole
 
 MAX_TEXT_CHARS = 16384  # device text messages are < 1 KB; longer ones are not parsed
 _LOG_LEVEL = {'error': 'error', 'warn': 'warning', 'debug': 'debug', 'info': 'info'}
 _LINK_DOWN = (LinkState.DEVICE_FULL, LinkState.STALLED, LinkState.DISCONNECTED)
 _STOPPING = {'start': False, 'stop': True}  # commands that start or stop the stream
+_STOCK_CONSOLE = 'stock_console'  # a JSON command the serial console took for a typo
+_DEFAULTS = {p.name: p.default for p in params.PARAMS}
 
 
 class CommandLink(Protocol):
@@ -96,6 +99,8 @@ class DeviceSession:
         self.link: Optional[CommandLink] = None  # set by attach()
         self.serial: Optional[CommandSerial] = None  # None without serial_port
         self.commands = CommandClient(self.choose_transport, token)
+        self.stock = StockConsole(self._write_serial)  # the v1 console's typed commands
+        self.serial_is_stock = False  # the serial console answered JSON with text
         self.clock = ClockSync()
         self.protocol: Optional[int] = None
         self.firmware = ''
@@ -126,6 +131,7 @@ class DeviceSession:
     def close(self, timeout: float = 1.0) -> None:
         """End waiting commands and the settings worker, in bounded time."""
         self.commands.close()
+        self.stock.close()
         self.worker.close(timeout)
 
     # -- from the WebSocket link (its thread) ---------------------------------------
@@ -197,8 +203,8 @@ class DeviceSession:
         self._v1_rtt_ns = None
         size = FRAME_SIZE_BY_NAME.get(fields.get('frame_size', ''))
         self.on_welcome(None if size is None else size[0])
-        if self.protocol >= 2 and self.settings.apply_on_connect:
-            self.worker.submit(fields)
+        if self.settings.apply_on_connect and (self.protocol >= 2 or self.serial is not None):
+            self.worker.submit(fields)  # v1: typed on its serial console, quality only
 
     # -- apply-on-connect (the worker thread) ----------------------------------------
     def _apply_settings(self, welcome: dict, superseded: Callable[[], bool]) -> None:
@@ -210,9 +216,13 @@ class DeviceSession:
             wanted = getattr(self.settings, name)
             if current[name] == wanted:
                 continue
+            if self.speaks_v1 and refusal(cmd):  # the stock firmware cannot: say so once
+                if wanted != _DEFAULTS[name] and self._throttle.allow(('refused', cmd)):
+                    self.log.warning(f'{name} {wanted} not applied: {refusal(cmd)}')
+                continue
             if superseded():
                 return
-            reply = self.commands.call(cmd, wanted, self.settings.command_timeout)
+            reply = self.call(cmd, wanted)
             if reply.ok:
                 if self._throttle.allow(('set', cmd)):
                     self.log.info(f'device {cmd} set to {wanted}')
@@ -245,6 +255,13 @@ class DeviceSession:
     # -- serial console (its thread) ------------------------------------------------
     def on_serial_line(self, line: str) -> None:
         """Route a console line: a reply to its command, a log line to the log."""
+        if self.stock.on_line(line):
+            return  # part of a typed command's answer: the caller gets it
+        request_id = json_refused(line)
+        if request_id is not None:  # a stock console: the command goes again, typed
+            self.serial_is_stock = True
+            self.commands.on_reply({'id': request_id, 'ok': False, 'error': _STOCK_CONSOLE})
+            return
         parsed = parse_serial_line(line)
         if parsed.kind is SerialKind.REPLY:
             self.commands.on_reply(parsed.reply or {})
@@ -268,6 +285,8 @@ class DeviceSession:
     def on_serial_state(self, state: SerialState, detail: str) -> None:
         """Note and log a serial port state change (throttled per state)."""
         self.serial_detail = detail
+        if state == SerialState.OPEN:
+            self.serial_is_stock = False  # maybe reflashed meanwhile: find out again
         if self._throttle.allow(('serial', state)):
             log = self.log.info if state == SerialState.OPEN else self.log.warning
             log(f'serial {state}: {detail}')
@@ -294,12 +313,36 @@ class DeviceSession:
             return WEBSOCKET, ws_send
         return None, 'no transport: WebSocket not connected and no serial port open'
 
+    @property
+    def speaks_v1(self) -> bool:
+        """Tell whether the device runs the stock firmware (its welcome or its console)."""
+        return self.protocol == 1 or self.serial_is_stock
+
     def call(self, cmd: str, arg=None) -> Reply:
         """Send a device command and wait for its reply (at most command_timeout)."""
-        reply = self.commands.call(cmd, arg, self.settings.command_timeout)
+        timeout = self.settings.command_timeout
+        deadline = self.monotonic() + timeout
+        if self.speaks_v1:
+            reply = self._call_stock(cmd, arg, timeout)
+        else:
+            reply = self.commands.call(cmd, arg, timeout)
+            if reply.error == _STOCK_CONSOLE:  # found out just now: type it instead
+                reply = self._call_stock(cmd, arg, deadline - self.monotonic())
         if reply.ok and cmd in _STOPPING:
             self.stopped_on_request = _STOPPING[cmd]
         return reply
+
+    def _call_stock(self, cmd: str, arg, timeout: float) -> Reply:
+        # The stock firmware takes commands on its serial console only, typed.
+        if self.serial is None or not self.serial.is_open:
+            return Reply(False, {}, NO_TRANSPORT,
+                         f'{STOCK} takes commands only on its USB serial console, and '
+                         f'{"no serial_port is set" if self.serial is None else "it is not open"}')
+        return self.stock.call(cmd, arg, max(0.0, timeout))
+
+    def _write_serial(self, text: str) -> bool:
+        serial = self.serial
+        return serial is not None and serial.write_line(text)
 
     def set_device_params(self, changes: Dict[str, object]) -> Optional[str]:
         """Send the device parameters among ``changes``; return why one failed, or None."""

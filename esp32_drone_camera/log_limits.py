@@ -52,3 +52,43 @@ class LineBudget:
         self._tokens -= 1.0
         dropped, self.suppressed = self.suppressed, 0
         return dropped
+
+
+class GatedLog:
+    """
+    A logger (``debug``, ``info``, ``warning``, ``error``) that goes quiet at ``close()``.
+
+    The node hands this to its ROS-free parts and closes it when it shuts down: a
+    link thread that outlives its join must not log through rclpy once the context
+    is gone (rclpy then prints "publisher's context is invalid" for every line).
+    Each level calls the logger from a line of its own: rclpy keys a call site's
+    state by its line and refuses a second severity from the same one.
+    """
+
+    def __init__(self, log):
+        self._log = log
+        self._open = True
+
+    def close(self) -> None:
+        """Drop every later line."""
+        self._open = False
+
+    def debug(self, message: str) -> None:
+        """Log at debug level while open."""
+        if self._open:
+            self._log.debug(message)
+
+    def info(self, message: str) -> None:
+        """Log at info level while open."""
+        if self._open:
+            self._log.info(message)
+
+    def warning(self, message: str) -> None:
+        """Log at warning level while open."""
+        if self._open:
+            self._log.warning(message)
+
+    def error(self, message: str) -> None:
+        """Log at error level while open."""
+        if self._open:
+            self._log.error(message)

@@ -10,7 +10,7 @@ part of the node uses the CPU: ``ws_link``, ``diagnostics``, ``serial_link``,
 import ctypes
 import threading
 import time
-from typing import Callable
+from typing import Callable, Sequence, Tuple
 
 _PR_SET_NAME = 15  # linux/prctl.h
 _OS_NAME_MAX = 15  # bytes, without the terminating NUL
@@ -74,3 +74,29 @@ class Ticker:
                 self._tick()
             except Exception as exc:  # noqa: BLE001 - the ticker must outlive a bad tick
                 self._on_error(exc)
+
+
+class Duties:
+    """
+    Several periodic duties for one Ticker: each runs when its own period has come.
+
+    The ticker ticks at the shortest period; a duty counts as due a quarter tick
+    early, so timer jitter never makes it miss a tick and wait a whole period more.
+    """
+
+    def __init__(self, duties: Sequence[Tuple[float, Callable[[float], None]]],
+                 monotonic: Callable[[], float] = time.monotonic):
+        self.period = min(period for period, _ in duties)
+        self._duties = list(duties)
+        self._monotonic = monotonic
+        now = monotonic()
+        self._next = [now] * len(self._duties)
+
+    def __call__(self) -> None:
+        """Run every duty that is due, each with the time it was found due."""
+        now = self._monotonic()
+        due = now + self.period / 4
+        for i, (period, duty) in enumerate(self._duties):
+            if due >= self._next[i]:
+                self._next[i] = max(self._next[i] + period, now)
+                duty(now)

@@ -271,3 +271,81 @@ def test_token_from_file_or_environment(tmp_path, monkeypatch):
     assert load_token(str(path)) == 'from-file'
     with pytest.raises(ValueError, match='cannot read command_token_file'):
         load_token(str(tmp_path / 'missing'))
+
+
+class StockSerial(Serial):
+    """A stock (v1) console: typed words answered with text, JSON lines refused."""
+
+    ANSWERS = {'stop': '[STREAM] Video stream stopped',
+               'start': '[STREAM] Starting 20fps video stream...',
+               'quality 8': '[CMD] JPEG quality set to 8',
+               'quality 20': '[CMD] JPEG quality set to 20'}
+
+    def __init__(self, session):
+        super().__init__()
+        self.session = session
+
+    def write_line(self, text):
+        self.lines.append(text)
+        answer = self.ANSWERS.get(text, f'[ERROR] Unknown command: {text}')
+        threading.Timer(0.005, self.session.on_serial_line, (answer,)).start()
+        return True
+
+
+def stock_session(**settings):
+    s, link, log, _ = make(answer=False, **settings)
+    serial = StockSerial(s)
+    s.attach(link, serial)
+    return s, link, serial, log
+
+
+def test_a_v1_welcome_sends_commands_typed_on_the_serial_console():
+    s, link, serial, log = stock_session()
+    s.on_text(json.dumps({'type': 'welcome', 'message': 'ESP32-S3 Camera Ready'}), 0)
+    assert s.speaks_v1
+    reply = s.call('stop')
+    assert reply.ok and reply.message == '[STREAM] Video stream stopped', reply
+    assert serial.lines == ['stop'] and link.commands() == []
+    assert s.stopped_on_request and not s.expect_frames()
+    assert s.set_device_params({'jpeg_quality': 8}) is None
+    assert serial.lines[-1] == 'quality 8'
+    assert not any('Video stream stopped' in msg for _, msg in log.lines)  # the caller's
+
+
+def test_a_console_that_answers_json_with_text_is_found_out_and_typed_to():
+    s, link, serial, log = stock_session(command_transport='serial', command_timeout=1.0)
+    assert not s.speaks_v1
+    t0 = time.monotonic()
+    reply = s.call('start')
+    assert reply.ok and reply.message == '[STREAM] Starting 20fps video stream...', reply
+    assert time.monotonic() - t0 < 0.5  # no timeout on the JSON line first
+    assert json.loads(serial.lines[0])['cmd'] == 'start' and serial.lines[1:] == ['start']
+    assert s.speaks_v1 and log.count('Unknown command') == 0
+    s.on_serial_state(SerialState.OPEN, 'reopened')  # perhaps reflashed: find out again
+    assert not s.speaks_v1
+
+
+def test_a_v1_device_refuses_what_the_stock_firmware_cannot_do():
+    s, link, serial, log = stock_session()
+    s.protocol = 1
+    for name, value in (('frame_size', 'QVGA'), ('target_fps', 10)):
+        error = s.set_device_params({name: value})
+        assert name in error and 'stock firmware' in error
+        assert 'ros2 run esp32_drone_camera flash' in error
+    assert serial.lines == []  # nothing typed
+
+    s2, link2, log2, _ = make(answer=False)
+    s2.protocol = 1  # no serial port: the stock firmware takes no WebSocket commands
+    reply = s2.call('stop')
+    assert reply.error == NO_TRANSPORT and 'serial console' in reply.message
+    assert link2.commands() == []
+
+
+def test_a_v1_device_gets_jpeg_quality_typed_on_connect():
+    s, link, serial, log = stock_session(jpeg_quality=20, frame_size='QVGA')
+    s.on_text(json.dumps({'type': 'welcome', 'message': 'ESP32-S3 Camera Ready'}), 0)
+    assert wait_for(lambda: 'quality 20' in serial.lines, 2), serial.lines
+    assert wait_for(lambda: log.count('device quality set to 20') == 1, 2), log.lines
+    assert serial.lines == ['quality 20']  # frame_size is not typed: it cannot be
+    assert log.count('frame_size QVGA not applied: the stock firmware') == 1
+    s.close()

@@ -136,7 +136,7 @@ def test_package_files_are_installed_by_setup():
     tree = ast.parse(open(os.path.join(root, 'setup.py')).read())
     names = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)
              and isinstance(n.value, str)}
-    for entry in ('camera_node = esp32_drone_camera.camera_node:main',
+    for entry in ('camera_node = esp32_drone_camera.node_main:main',
                   'emulator = esp32_drone_camera.emulator.__main__:main',
                   'flash = esp32_drone_camera.flash:main'):
         assert entry in names
