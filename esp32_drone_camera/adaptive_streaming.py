@@ -30,6 +30,11 @@ TICK_S = 0.25
 PAUSE_S = 10.0  # after a command the device did not apply, no command for this long
 CEILING_PARAMS = ('jpeg_quality', 'frame_size')
 _UNSUPPORTED = (UNKNOWN_COMMAND, BAD_ARGUMENT)
+# The stock firmware's frames carry no sequence numbers, so frames the device skipped for
+# a narrow link cannot be told from a device that is slow, resetting or busy: judging by
+# the rate alone lowered the quality after every reset. Adaptation needs our firmware.
+NO_SEQUENCE = ('off: the stock firmware sends no frame sequence numbers to adapt by '
+               '(flash ours: ros2 run esp32_drone_camera flash); the quality stays as set')
 
 
 class AdaptiveStreaming:
@@ -85,7 +90,7 @@ class AdaptiveStreaming:
         parameter is still confirmed by the device when it changes the stream.
         """
         enabled = changes.get('adaptive_quality', self.controller.enabled)
-        if not enabled:
+        if not enabled or self.session.speaks_v1:  # stock firmware: see NO_SEQUENCE
             return changes
         out = {k: v for k, v in changes.items() if k not in CEILING_PARAMS}
         if not any(name in changes for name in CEILING_PARAMS):
@@ -139,8 +144,9 @@ class AdaptiveStreaming:
     def _tick(self) -> None:
         now = self.monotonic()
         link = self.session.link
-        if link is None or not link.connected or not self.session.expect_frames():
-            self.meter.restart()  # no stream (or stopped on request): nothing to judge
+        if link is None or not link.connected or not self.session.expect_frames() or \
+                self.session.speaks_v1:
+            self.meter.restart()  # no stream, stopped on request, or no sequence numbers
             return
         obs = self.meter.take(now, self.drops())
         level = None if obs is None else self.controller.tick(obs, now)
@@ -201,6 +207,8 @@ class AdaptiveStreaming:
                   ('Frame sizes adapted', str(c.frame_sizes).lower()),
                   ('Command errors', str(self.command_errors)),
                   ('Last command error', self.last_error or 'none')]
+        if c.enabled and self.session.speaks_v1:
+            reason = NO_SEQUENCE
         severity = WARN if reason.startswith('link below') else OK
         message = reason if not c.enabled or reason == AT_CEILING else f'{level}: {reason}'
         if self.last_error and c.enabled:

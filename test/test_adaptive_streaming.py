@@ -32,6 +32,10 @@ class FakeSession:
     def expect_frames(self):
         return self.streaming
 
+    @property
+    def speaks_v1(self):
+        return self.protocol == 1
+
     def call(self, cmd, arg=None):
         self.sent.append((cmd, arg))
         if cmd in self.refuse:
@@ -178,6 +182,18 @@ def test_a_stock_device_gets_a_quality_only_ladder():
     session.protocol = 2  # a v2 device on the next connection
     adaptive.new_connection()
     assert {lv.frame_size for lv in adaptive.controller.ladder} == {'VGA', 'QVGA', 'QQVGA'}
+
+
+def test_a_stock_device_is_not_adapted_and_its_quality_stays_as_set():
+    # No sequence numbers: a reset or a slow device would look like a narrow link.
+    adaptive, _, session, clock = make()
+    session.protocol = 1
+    adaptive.new_connection()
+    stream(adaptive, session, clock, 6.0, fps=8, skip_per_s=0)  # a slow stream, no gaps
+    assert session.sent == []
+    assert adaptive.device_changes({'jpeg_quality': 8}) == {'jpeg_quality': 8}
+    status = adaptive.status('n', 'hw')
+    assert status.level == OK and 'stock firmware' in status.message
 
 
 def test_a_stopped_stream_is_not_probed():

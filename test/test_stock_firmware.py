@@ -61,8 +61,8 @@ def mean_size(probe, count=10):
 
 
 def test_stock_device_services_and_parameters(probe, procs, tmp_path):
-    # adaptive_quality off: this test sets the quality itself and measures its effect.
-    start(procs, probe, tmp_path, jpeg_quality=30, adaptive_quality=False)
+    # adaptive_quality stays at its default (on): it leaves a stock device's quality alone.
+    start(procs, probe, tmp_path, jpeg_quality=30)
     assert probe.wait_frames(10, 20)
     # jpeg_quality is typed on connect (the stock welcome does not say the device's).
     assert wait_for(lambda: 'JPEG quality: 30' in call(probe, '~/get_info')[0].message, 5)
