@@ -10,6 +10,7 @@ the ROS-free modules beside it.
 
 import socket
 import sys
+from typing import Any, Dict, List, Optional
 
 from diagnostic_msgs.msg import DiagnosticArray
 from rcl_interfaces.msg import (FloatingPointRange, IntegerRange, ParameterDescriptor,
@@ -64,8 +65,9 @@ class ViewerNode(Node):
 
     def __init__(self):
         super().__init__(NODE_NAME)
-        values = {name: self.declare_parameter(name, default, descriptor).value
-                  for name, default, descriptor in PARAMETERS}
+        values: Dict[str, Any] = {
+            name: self.declare_parameter(name, default, descriptor).value
+            for name, default, descriptor in PARAMETERS}
         self.hub = Hub(on_change=self._wake_executor_thread)
         self.board = DiagnosticsBoard()
         self._image_subscriptions = {}
@@ -127,7 +129,7 @@ class ViewerNode(Node):
         self.server.server_close()
 
 
-def main(args=None) -> int:
+def main(args: Optional[List[str]] = None) -> int:
     """Run the viewer until Ctrl-C or SIGTERM."""
     rclpy.init(args=args)
     node = None
