@@ -15,16 +15,16 @@ DEVICE_LINES_PER_S = 20.0  # device console lines logged, on average (bursts of 
 class Log(Protocol):
     """Where a part logs to: an rclpy logger, or a test's stand-in."""
 
-    def debug(self, message: str) -> object:
+    def debug(self, message: str, /) -> object:
         """Log at debug level."""
 
-    def info(self, message: str) -> object:
+    def info(self, message: str, /) -> object:
         """Log at info level."""
 
-    def warning(self, message: str) -> object:
+    def warning(self, message: str, /) -> object:
         """Log at warning level."""
 
-    def error(self, message: str) -> object:
+    def error(self, message: str, /) -> object:
         """Log at error level."""
 
 
