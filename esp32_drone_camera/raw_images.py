@@ -192,7 +192,7 @@ class RawImagePublisher:
                 return
             self.decoded += 1
 
-    def matched_status(self):
+    def matched_status(self) -> _Matched:
         """Describe image_raw's subscribers like a matched event (``current_count``)."""
         return _Matched(self._publisher.get_subscription_count())
 
