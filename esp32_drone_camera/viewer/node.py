@@ -8,6 +8,7 @@ thread, woken by a guard condition, never from an HTTP thread. Everything else i
 the ROS-free modules beside it.
 """
 
+import functools
 import socket
 import sys
 from typing import Any, Dict, List, Optional, Tuple
@@ -113,7 +114,7 @@ class ViewerNode(Node):
         wanted = self.hub.watched()
         for topic in wanted - set(self._image_subscriptions):
             self._image_subscriptions[topic] = self.create_subscription(
-                CompressedImage, topic, lambda raw, t=topic: self.hub.deliver(t, raw),
+                CompressedImage, topic, functools.partial(self.hub.deliver, topic),
                 IMAGE_QOS, raw=True)
         for topic in set(self._image_subscriptions) - wanted:
             self.destroy_subscription(self._image_subscriptions.pop(topic))
