@@ -39,7 +39,7 @@ def ws_frame(opcode: int, payload: bytes, *, fin: bool = True, rsv: int = 0,
     return head + (b'\0\0\0\0' if masked else b'') + payload  # a zero key masks nothing
 
 
-def welcome(**fields) -> str:
+def welcome(**fields: object) -> str:
     """Return a v2 welcome: QVGA, quality 12, 20 fps unless ``fields`` say otherwise."""
     msg = {'type': 'welcome', 'message': 'hostile', 'protocol': 2, 'firmware': '2.2.0',
            'frame_size': 'QVGA', 'width': 320, 'height': 240, 'quality': 12,

@@ -218,7 +218,7 @@ class QualityController:
             self._window.append(obs)
             span = self._trim()
             if self._probe_from is not None:
-                return self._judge_probe(span, now)
+                return self._judge_probe(self._probe_from, span, now)
             if span < self.tuning.min_window_s:
                 return None
             if self._overloaded(span):
@@ -324,16 +324,16 @@ class QualityController:
         self._probe_from = self._index
         return self._request(min(self._index - 1, self._index if index is None else index), now)
 
-    def _judge_probe(self, span: float, now: float) -> Optional[Level]:
+    def _judge_probe(self, probe_from: int, span: float, now: float) -> Optional[Level]:
         frames, carried, skips = self._window_sums()
         tuning = self.tuning
         blind = not any(o.level is not None for o in self._window)  # no sequence numbers
         if skips >= tuning.probe_fail_skips or blind and span >= tuning.probe_eval_s and \
                 frames < tuning.fps_low * self.target_fps * span:
-            return self._fail_probe(self._probe_from, now)
+            return self._fail_probe(probe_from, now)
         if span < tuning.probe_eval_s:
             return None
-        self._last_good, self._probe_from = self._probe_from, None
+        self._last_good, self._probe_from = probe_from, None
         self._probation_until = now + tuning.probation_s
         rate = carried / span * 8
         if self._last_fail is not None and self._index <= self._last_fail or \

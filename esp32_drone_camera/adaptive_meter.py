@@ -12,6 +12,7 @@ late changes nothing the controller decides.
 from typing import NamedTuple, Optional, Tuple
 
 from .adaptive_ladder import Level
+from .frames import FrameMeta
 from .protocol import FRAME_SIZES
 
 
@@ -35,21 +36,26 @@ def level_of(frame_size_index: int, quality: int) -> Optional[Level]:
     return None
 
 
+_Key = Tuple[int, int]  # (frame-size index, quality) of a frame's metadata
+
+
 class FrameMeter:
     """Counts frames, bytes and the level they came at, between two ticks."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._frames = 0
         self._bytes = 0
         self._aged = 0  # frames with a capture-to-arrival time, and the sum of those (ns)
         self._age_ns = 0
         # (metadata key, frames, bytes) since that key became current: one store per frame.
-        self._current: Tuple[Optional[tuple], int, int] = (None, 0, 0)
-        self._taken = (0, 0, (None, 0, 0), 0, 0)
+        self._current: Tuple[Optional[_Key], int, int] = (None, 0, 0)
+        # (frames, bytes, current, aged, age_ns) at the previous tick
+        self._taken: Tuple[int, int, Tuple[Optional[_Key], int, int], int, int] = \
+            (0, 0, (None, 0, 0), 0, 0)
         self._skips_taken: Optional[int] = None
         self._taken_at: Optional[float] = None
 
-    def add(self, nbytes: int, meta, age_ns: Optional[int] = None) -> None:
+    def add(self, nbytes: int, meta: Optional[FrameMeta], age_ns: Optional[int] = None) -> None:
         """
         Count one published frame (the hot path).
 

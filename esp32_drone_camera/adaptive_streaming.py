@@ -15,15 +15,18 @@ which the session applies on connect.
 """
 
 import time
-from typing import Callable, Optional
+from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple
 
 from .adaptive import AT_CEILING, QualityController
 from .adaptive_ladder import Level
 from .adaptive_meter import FrameMeter
+from .command_client import Reply
 from .commands import BAD_ARGUMENT, UNKNOWN_COMMAND
+from .device_session import CommandLink
 from .diagnostics import OK, Status, WARN
-from .log_limits import Throttle
+from .log_limits import Log, Throttle
 from .protocol import FRAME_SIZE_BY_NAME
+from .settings import Settings
 from .threads import Ticker
 
 TICK_S = 0.25
@@ -37,10 +40,29 @@ NO_SEQUENCE = ('off: the stock firmware sends no frame sequence numbers to adapt
                '(flash ours: ros2 run esp32_drone_camera flash); the quality stays as set')
 
 
+class StreamSession(Protocol):
+    """What the loop uses of the device session (device_session.DeviceSession)."""
+
+    @property
+    def protocol(self) -> Optional[int]:
+        """Return the device's protocol version (1: stock firmware), None before a welcome."""
+
+    @property
+    def link(self) -> Optional[CommandLink]:
+        """Return the WebSocket link, None before it is attached."""
+
+    def expect_frames(self) -> bool:
+        """Tell whether frames should be arriving (connected and not stopped on request)."""
+
+    def call(self, cmd: str, arg: Any = None) -> Reply:
+        """Send a device command and wait for its reply."""
+
+
 class AdaptiveStreaming:
     """The adaptive-quality loop of one node: meter in, device commands out."""
 
-    def __init__(self, settings, session, drops: Callable[[], int], log, *,
+    def __init__(self, settings: Settings, session: StreamSession, drops: Callable[[], int],
+                 log: Log, *,
                  monotonic: Callable[[], float] = time.monotonic, period: float = TICK_S):
         """Wire the loop; ``drops()`` counts sequence-gap drops (the frame stamper's)."""
         self.settings = settings
@@ -67,7 +89,7 @@ class AdaptiveStreaming:
         self._ticker = Ticker(period, self._tick, 'adaptive', self._on_tick_error)
 
     @staticmethod
-    def ceiling_of(settings) -> Level:
+    def ceiling_of(settings: Settings) -> Level:
         """Return the configured (frame size, quality): the top of the ladder."""
         return Level(settings.frame_size, settings.jpeg_quality)
 
@@ -80,7 +102,7 @@ class AdaptiveStreaming:
         self._ticker.stop(timeout)
 
     # -- the node's calls ------------------------------------------------------------
-    def device_changes(self, changes: dict) -> dict:
+    def device_changes(self, changes: Dict[str, Any]) -> Dict[str, Any]:
         """
         Return the device parameters to send for the parameter ``changes``.
 
@@ -99,7 +121,7 @@ class AdaptiveStreaming:
         target = self.controller.clamped(Level(changes.get('frame_size', s.frame_size),
                                                changes.get('jpeg_quality', s.jpeg_quality)))
         device = self._device
-        sized = {}
+        sized: Dict[str, object] = {}
         if target.frame_size != device.frame_size:
             sized['frame_size'] = target.frame_size
         if target.quality != device.quality:
@@ -122,7 +144,7 @@ class AdaptiveStreaming:
         self._device = self.controller.ceiling
 
     # -- parameter listeners (the executor's thread): never block, hand over -------
-    def _on_enabled(self, settings) -> None:
+    def _on_enabled(self, settings: Settings) -> None:
         level = self.controller.set_enabled(settings.adaptive_quality, self.monotonic())
         if not settings.adaptive_quality:
             # Off: today's behaviour, the device at the configured values. The node's
@@ -131,13 +153,13 @@ class AdaptiveStreaming:
         elif level is not None:
             self._pending = level
 
-    def _on_ceiling(self, settings) -> None:
+    def _on_ceiling(self, settings: Settings) -> None:
         # Called once the device confirmed what device_changes asked for: the level.
         level = self.controller.set_ceiling(self.ceiling_of(settings), self.monotonic())
         if level is not None and self.controller.enabled:
             self._device = level
 
-    def _on_target_fps(self, settings) -> None:
+    def _on_target_fps(self, settings: Settings) -> None:
         self.controller.target_fps = float(settings.target_fps)
 
     # -- the loop (its own thread) ---------------------------------------------------
@@ -160,7 +182,7 @@ class AdaptiveStreaming:
     def _send(self, level: Level) -> None:
         """Send the commands that take the device to ``level``, smaller change first."""
         device = self._device
-        steps = []
+        steps: List[Tuple[str, object]] = []  # (command, argument)
         if level.quality != device.quality:
             steps.append(('quality', level.quality))
         if level.frame_size != device.frame_size:
@@ -169,8 +191,9 @@ class AdaptiveStreaming:
         for cmd, arg in steps:
             reply = self.session.call(cmd, arg)
             if reply.ok:
-                self._device = self._device._replace(
-                    **{'quality' if cmd == 'quality' else 'frame_size': arg})
+                d = self._device
+                self._device = d._replace(quality=level.quality) if cmd == 'quality' else \
+                    d._replace(frame_size=level.frame_size)
                 self.last_error = ''
                 continue
             self.command_errors += 1

@@ -77,7 +77,7 @@ class LinkEvents:
 
     __slots__ = ('on_frame', 'on_text', 'on_state', 'on_bad_message')
 
-    def __init__(self, on_frame: Callable[[bytes, int], None], on_text: Callable[[str, int], None],
+    def __init__(self, on_frame: Callable[[bytes, int], bool], on_text: Callable[[str, int], None],
                  on_state: Callable[[LinkState, str], None],
                  on_bad_message: Callable[[str], None]):
         self.on_frame, self.on_text = on_frame, on_text

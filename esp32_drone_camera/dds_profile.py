@@ -19,7 +19,7 @@ another RMW implementation leave everything as it is.
 
 import glob
 import os
-from typing import MutableMapping, Optional, Tuple
+from typing import Dict, MutableMapping, Optional, Tuple
 
 from .paths import data_path
 
@@ -27,7 +27,8 @@ PROFILE = ('config', 'fastdds_camera.xml')
 SEGMENT_MIB = 16  # keep in step with the XML
 # Fast DDS 3 (Kilted) reads the first name (its rmw warns that the second is deprecated),
 # Fast DDS 2 (Jazzy, Humble) only the second.
-PROFILE_VARIABLES = ('FASTDDS_DEFAULT_PROFILES_FILE', 'FASTRTPS_DEFAULT_PROFILES_FILE')
+PROFILE_VARIABLES: Tuple[str, ...] = ('FASTDDS_DEFAULT_PROFILES_FILE',
+                                      'FASTRTPS_DEFAULT_PROFILES_FILE')
 _USER_TRANSPORTS = 'FASTDDS_BUILTIN_TRANSPORTS'
 
 
@@ -51,7 +52,9 @@ def fast_dds_major() -> Optional[int]:
 
 def variables_for(major: Optional[int]) -> Tuple[str, ...]:
     """Return the variables that name a profiles file to this Fast DDS (both if unknown)."""
-    return {3: PROFILE_VARIABLES[:1], 2: PROFILE_VARIABLES[1:]}.get(major, PROFILE_VARIABLES)
+    by_major: Dict[Optional[int], Tuple[str, ...]] = {3: PROFILE_VARIABLES[:1],
+                                                      2: PROFILE_VARIABLES[1:]}
+    return by_major.get(major, PROFILE_VARIABLES)
 
 
 def select(environ: MutableMapping[str, str] = os.environ,

@@ -109,7 +109,7 @@ class Snapshot:
     extra_frames: Dict[str, str] = dataclasses.field(default_factory=dict)
 
 
-def _fmt(value) -> str:
+def _fmt(value: object) -> str:
     if value is None:
         return 'n/a'
     if isinstance(value, float):

@@ -6,10 +6,26 @@ rate; the node's log must not repeat it at that rate.
 """
 
 import time
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, Optional, Protocol
 
 LOG_REPEAT_S = 5.0  # a repeatable log line shows at most once per this, per kind
 DEVICE_LINES_PER_S = 20.0  # device console lines logged, on average (bursts of 50)
+
+
+class Log(Protocol):
+    """Where a part logs to: an rclpy logger, or a test's stand-in."""
+
+    def debug(self, message: str, /) -> object:
+        """Log at debug level."""
+
+    def info(self, message: str, /) -> object:
+        """Log at info level."""
+
+    def warning(self, message: str, /) -> object:
+        """Log at warning level."""
+
+    def error(self, message: str, /) -> object:
+        """Log at error level."""
 
 
 class Throttle:

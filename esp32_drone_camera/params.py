@@ -5,10 +5,13 @@ ROS-free but for ``descriptor``, which imports the ROS message types when called
 """
 
 import difflib
-from typing import Iterable, NamedTuple, Optional, Tuple
+from typing import Dict, Iterable, NamedTuple, Optional, Tuple, TYPE_CHECKING
 
 from .commands import FPS_RANGE, QUALITY_RANGE
 from .protocol import DEFAULT_PORT, FRAME_SIZE_NAMES
+
+if TYPE_CHECKING:
+    from rcl_interfaces.msg import ParameterDescriptor
 
 DEFAULT_CAMERA_INFO_URL = 'package://esp32_drone_camera/config/ov2640_vga.yaml'
 
@@ -87,7 +90,7 @@ PARAMS = (
 DEVICE_PARAMS = {'jpeg_quality': 'quality', 'frame_size': 'framesize', 'target_fps': 'fps'}
 
 
-def descriptor(param: Param):
+def descriptor(param: Param) -> 'ParameterDescriptor':
     """Build the ROS ParameterDescriptor of ``param``."""
     from rcl_interfaces.msg import (FloatingPointRange, IntegerRange, ParameterDescriptor,
                                     ParameterType)
@@ -117,12 +120,13 @@ def descriptor(param: Param):
 
 BY_NAME = {p.name: p for p in PARAMS}
 RCLPY_PARAMS = ('use_sim_time', 'start_type_description_service')  # every rclpy node's
-_KIND = {bool: 'true or false', int: 'an integer', float: 'a number', str: 'a string'}
+_KIND: Dict[type, str] = {bool: 'true or false', int: 'an integer', float: 'a number',
+                          str: 'a string'}
 
 
 def allowed(param: Param) -> str:
     """Say what values ``param`` takes, as a user would write them."""
-    kind = type(param.default)
+    kind: type = type(param.default)  # bool, int, float or str
     if param.choices:
         return 'one of ' + ', '.join(param.choices)
     if param.limits:
@@ -131,14 +135,14 @@ def allowed(param: Param) -> str:
     return _KIND[kind]
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     """Write a value back the way it is given on the command line (true, 5, 'text')."""
     if isinstance(value, bool):
         return str(value).lower()
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def coerce(name: str, value):
+def coerce(name: str, value: object) -> object:
     """Return ``value`` as the parameter's type where that loses nothing: 5 for 5.0."""
     param = BY_NAME.get(name)
     if param is not None and type(param.default) is float and type(value) is int:
@@ -146,7 +150,7 @@ def coerce(name: str, value):
     return value
 
 
-def problem(name: str, value) -> Optional[str]:
+def problem(name: str, value: object) -> Optional[str]:
     """
     Say in one line what is wrong with ``value`` for parameter ``name``, or None.
 
@@ -168,7 +172,9 @@ def problem(name: str, value) -> Optional[str]:
                f'allowed: {allowed(param)}'
     if param.choices and value not in param.choices:
         return f'parameter {name}: {_shown(value)} is not allowed; allowed: {allowed(param)}'
-    if param.limits and not param.limits[0] <= value <= param.limits[1]:
+    # The type check above leaves only numbers where there are limits.
+    if param.limits and isinstance(value, (int, float)) and \
+            not param.limits[0] <= value <= param.limits[1]:
         return f'parameter {name}: {_shown(value)} is out of range; allowed: {allowed(param)}'
     return None
 

@@ -15,10 +15,11 @@ it is importable (a ROS install), else directly with the same fields.
 import logging
 import threading
 import time
-from typing import Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Protocol, Tuple
 
 import numpy as np
 
+from .log_limits import Log
 from .threads import named_thread
 
 # Why each decoder could not be loaded, for the one error that says image_raw is silent.
@@ -100,10 +101,21 @@ def _make_image_builder() -> Callable:
         return build
 
 
+class ImagePublisher(Protocol):
+    """What is used of the image_raw publisher (an rclpy Publisher)."""
+
+    def publish(self, msg: Any, /) -> None:
+        """Publish one sensor_msgs/Image."""
+
+    def get_subscription_count(self) -> int:
+        """Return how many subscriptions match."""
+
+
 class RawImagePublisher:
     """Decodes the latest offered frame in a worker thread and publishes it."""
 
-    def __init__(self, publisher, frame_id: str, logger=None):
+    def __init__(self, publisher: ImagePublisher, frame_id: str,
+                 logger: Optional[Log] = None) -> None:
         """
         Publish on ``publisher``; ``logger`` (the node's) gets the no-decoder error.
 
@@ -111,7 +123,7 @@ class RawImagePublisher:
         """
         self._publisher = publisher
         self._frame_id = frame_id
-        self._logger = logger if logger is not None else logging.getLogger(__name__)
+        self._logger: Log = logger if logger is not None else logging.getLogger(__name__)
         self._told_no_decoder = False
         self._build = _make_image_builder()
         self._slot: Optional[tuple] = None
@@ -180,7 +192,7 @@ class RawImagePublisher:
                 return
             self.decoded += 1
 
-    def matched_status(self):
+    def matched_status(self) -> _Matched:
         """Describe image_raw's subscribers like a matched event (``current_count``)."""
         return _Matched(self._publisher.get_subscription_count())
 

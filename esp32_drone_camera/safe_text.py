@@ -9,6 +9,7 @@ fake log line or terminal escapes into the node's log).
 """
 
 import re
+from typing import Union
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 HIDDEN = '***'
@@ -41,7 +42,8 @@ def redact_url(url: str) -> str:
         return re.sub(r'//[^/@]*@', f'//{HIDDEN}@', url)
 
 
-def printable(text, limit: int = DEVICE_TEXT_LIMIT) -> str:
+def printable(text: Union[str, bytes, bytearray, memoryview],
+              limit: int = DEVICE_TEXT_LIMIT) -> str:
     """Return ``text`` (str or bytes) on one line, control characters blanked, cut at ``limit``."""
     if isinstance(text, (bytes, bytearray, memoryview)):
         text = bytes(text[:limit * 4]).decode('utf-8', 'replace')

@@ -79,7 +79,7 @@ def _timeval(seconds: float) -> bytes:
     return struct.pack('@ll', whole, int((seconds - whole) * 1e6))
 
 
-def _ignore_errors(callback: Callable, *args) -> None:
+def _ignore_errors(callback: Callable[..., object], *args: object) -> None:
     try:
         callback(*args)
     except Exception:  # noqa: BLE001 - never let a callback end the link

@@ -24,7 +24,7 @@ import time
 from typing import Callable, NamedTuple, NoReturn, Optional, Protocol
 
 from websockets.exceptions import InvalidHandshake, InvalidStatus, InvalidURI
-from websockets.uri import parse_uri
+from websockets.uri import parse_uri, WebSocketURI
 
 from .link_state import LinkState
 from .protocol import REJECT_HEADER, REJECT_MAX_CLIENTS
@@ -54,7 +54,8 @@ class LinkCallbacks(Protocol):
         """Count a message that was skipped (say, text that is not UTF-8)."""
 
 
-def backoff_delay(attempt: int, low: float, high: float, rng=random.random) -> float:
+def backoff_delay(attempt: int, low: float, high: float,
+                  rng: Callable[[], float] = random.random) -> float:
     """
     Exponential back-off with jitter: uniform in [d/2, d], d = min(high, low*2^attempt).
 
@@ -122,7 +123,7 @@ def classify_failure(exc: BaseException) -> Failure:
     return Failure(LinkState.DISCONNECTED, printable(detail), Retry.BACKOFF)
 
 
-def parse_device_url(url: str):
+def parse_device_url(url: str) -> WebSocketURI:
     """
     Parse the device URL as the link needs it; ValueError names device_url and says why.
 

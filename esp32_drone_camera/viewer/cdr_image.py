@@ -12,7 +12,7 @@ Alignment counts from the end of the encapsulation header.
 """
 
 import struct
-from typing import NamedTuple
+from typing import NamedTuple, Tuple
 
 _LE = (struct.Struct('<I'), struct.Struct('<iI'))
 _BE = (struct.Struct('>I'), struct.Struct('>iI'))
@@ -46,7 +46,7 @@ def parse(raw: bytes) -> Image:
     return Image(sec, nanosec, bytes(fmt).rstrip(b'\0').decode('utf-8', 'replace'), data)
 
 
-def _sequence(view: memoryview, pos: int, u32: struct.Struct):
+def _sequence(view: memoryview, pos: int, u32: struct.Struct) -> Tuple[memoryview, int]:
     """Return a length-prefixed field at ``pos`` (after alignment) and where it ends."""
     pos += -(pos - 4) % 4  # align to 4, counted from the start of the payload
     if pos + 4 > len(view):

@@ -2,7 +2,7 @@
 
 import threading
 import time
-from typing import Dict, Iterable, List, NamedTuple
+from typing import Callable, Dict, Iterable, List, NamedTuple
 
 LEVEL_NAMES = {0: 'OK', 1: 'WARN', 2: 'ERROR', 3: 'STALE'}
 MAX_STATUSES = 256  # a flood of names on /diagnostics cannot grow the viewer without bound
@@ -21,7 +21,7 @@ class Status(NamedTuple):
 class DiagnosticsBoard:
     """Latest status per name, with the time it arrived."""
 
-    def __init__(self, clock=time.monotonic):
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
         self._latest: Dict[str, tuple] = {}

@@ -45,7 +45,7 @@ class Client:
 
 
 class _Topic:
-    def __init__(self):
+    def __init__(self) -> None:
         self.slot = Slot()
         self.clients: Dict[int, Client] = {}
         self.not_jpeg = 0
@@ -71,7 +71,7 @@ class Hub:
                 raise HubClosed('the viewer is shutting down')
             entry = self._topics.get(topic)
             first = entry is None
-            if first:
+            if entry is None:
                 entry = self._topics[topic] = _Topic()
             entry.clients[client.id] = client
         if first:

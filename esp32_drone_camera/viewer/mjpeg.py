@@ -5,6 +5,8 @@ Every part is a few header lines and the JPEG as published, so a browser ``<img>
 VLC, ffmpeg and OpenCV's ``VideoCapture`` all read the stream.
 """
 
+from typing import BinaryIO, Dict, Optional, Tuple
+
 BOUNDARY = 'boundarydonotcross'  # web_video_server's, so tools tuned to it keep working
 CONTENT_TYPE = f'multipart/x-mixed-replace; boundary={BOUNDARY}'
 # No caching anywhere: each request must see the live picture.
@@ -24,13 +26,14 @@ def part_header(length: int, sec: int, nanosec: int) -> bytes:
 PART_END = b'\r\n'  # after each JPEG, before the next boundary
 
 
-def read_part(stream, max_header=4096):
+def read_part(stream: BinaryIO, max_header: int = 4096
+              ) -> Optional[Tuple[Dict[str, str], bytes]]:
     """
     Read one part from a file-like MJPEG stream: return (headers, jpeg), or None at its end.
 
     The client side of the framing above (tests and benchmarks read streams with it).
     """
-    headers = {}
+    headers: Dict[str, str] = {}
     line = stream.readline(max_header)
     while line in (b'\r\n', b'\n'):  # the CRLF that ends the previous part
         line = stream.readline(max_header)

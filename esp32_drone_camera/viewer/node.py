@@ -8,8 +8,10 @@ thread, woken by a guard condition, never from an HTTP thread. Everything else i
 the ROS-free modules beside it.
 """
 
+import functools
 import socket
 import sys
+from typing import Any, Dict, List, Optional, Tuple
 
 from diagnostic_msgs.msg import DiagnosticArray
 from rcl_interfaces.msg import (FloatingPointRange, IntegerRange, ParameterDescriptor,
@@ -19,6 +21,7 @@ from rclpy.exceptions import ParameterException
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import HistoryPolicy, QoSProfile, ReliabilityPolicy
+from rclpy.subscription import Subscription
 from sensor_msgs.msg import CompressedImage
 
 from .diagnostics_board import DiagnosticsBoard, Status
@@ -33,7 +36,8 @@ IMAGE_QOS = QoSProfile(depth=1, reliability=ReliabilityPolicy.BEST_EFFORT,
                        history=HistoryPolicy.KEEP_LAST)
 
 
-def _descriptor(description, kind, integer_range=None, float_range=None):
+def _descriptor(description: str, kind: int, integer_range: Optional[Tuple[int, int]] = None,
+                float_range: Optional[Tuple[float, float]] = None) -> ParameterDescriptor:
     d = ParameterDescriptor(description=description, type=kind, read_only=True)
     if integer_range:
         d.integer_range = [IntegerRange(from_value=integer_range[0], to_value=integer_range[1],
@@ -62,13 +66,14 @@ PARAMETERS = (
 class ViewerNode(Node):
     """Serves the image topics over HTTP while someone watches them."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(NODE_NAME)
-        values = {name: self.declare_parameter(name, default, descriptor).value
-                  for name, default, descriptor in PARAMETERS}
+        values: Dict[str, Any] = {
+            name: self.declare_parameter(name, default, descriptor).value
+            for name, default, descriptor in PARAMETERS}
         self.hub = Hub(on_change=self._wake_executor_thread)
         self.board = DiagnosticsBoard()
-        self._image_subscriptions = {}
+        self._image_subscriptions: Dict[str, Subscription] = {}
         self._reconcile_guard = self.create_guard_condition(self._reconcile)
         self.create_subscription(DiagnosticArray, '/diagnostics', self._on_diagnostics, 10)
         with open(page_path(), 'rb') as f:
@@ -91,43 +96,43 @@ class ViewerNode(Node):
 
     # --- Backend of the server (called from HTTP threads) --------------------------------
 
-    def graph(self):
+    def graph(self) -> Dict[str, List[str]]:
         """Return every topic on the ROS graph with its type names."""
         return dict(self.get_topic_names_and_types())
 
-    def diagnostics(self):
+    def diagnostics(self) -> List[dict]:
         """Return the latest diagnostics statuses."""
         return self.board.as_list()
 
     # --- executor thread -----------------------------------------------------------------
 
-    def _wake_executor_thread(self):
+    def _wake_executor_thread(self) -> None:
         self._reconcile_guard.trigger()
 
-    def _reconcile(self):
+    def _reconcile(self) -> None:
         """Subscribe to exactly the watched topics."""
         wanted = self.hub.watched()
         for topic in wanted - set(self._image_subscriptions):
             self._image_subscriptions[topic] = self.create_subscription(
-                CompressedImage, topic, lambda raw, t=topic: self.hub.deliver(t, raw),
+                CompressedImage, topic, functools.partial(self.hub.deliver, topic),
                 IMAGE_QOS, raw=True)
         for topic in set(self._image_subscriptions) - wanted:
             self.destroy_subscription(self._image_subscriptions.pop(topic))
 
-    def _on_diagnostics(self, msg):
+    def _on_diagnostics(self, msg: DiagnosticArray) -> None:
         self.board.update(
             Status(s.name, s.level[0] if isinstance(s.level, bytes) else int(s.level),
                    s.message, s.hardware_id, {kv.key: kv.value for kv in s.values})
             for s in msg.status)
 
-    def shutdown(self):
+    def shutdown(self) -> None:
         """Stop serving: wake every client, close the listening socket."""
         self.hub.close()
         self.server.shutdown()
         self.server.server_close()
 
 
-def main(args=None) -> int:
+def main(args: Optional[List[str]] = None) -> int:
     """Run the viewer until Ctrl-C or SIGTERM."""
     rclpy.init(args=args)
     node = None

@@ -17,7 +17,8 @@ import select
 import socket
 import sys
 import threading
-from typing import Callable, Dict, List, Sequence
+from typing import (Any, Callable, cast, Dict, Iterable, List, Protocol, Sequence, Tuple,
+                    Union)
 from urllib.parse import parse_qs, urlsplit
 
 from . import mjpeg
@@ -31,6 +32,8 @@ SNAPSHOT_TIMEOUT_S = 5.0
 STREAM_TYPES = ('mjpeg', 'ros_compressed')  # web_video_server types served unchanged
 MAX_PATH_SHOWN = 80
 STATIC_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'static')
+Query = Dict[str, List[str]]  # parse_qs of a request's query string
+Request = Union[socket.socket, Tuple[bytes, socket.socket]]  # socketserver's (datagram: tuple)
 
 
 def page_path() -> str:
@@ -64,7 +67,7 @@ def peer_gone(sock: socket.socket) -> bool:
         return True
 
 
-class Backend:
+class Backend(Protocol):
     """What the server needs from the node (the node implements it)."""
 
     hub: Hub
@@ -82,17 +85,18 @@ class Handler(BaseHTTPRequestHandler):
     """Routes GET requests; every refusal is a status and a one-line text body."""
 
     protocol_version = 'HTTP/1.1'  # keep-alive for the page's polling
+    server: 'ViewerServer'  # http.server types it as any server: this is the one it runs in
 
-    def version_string(self):
+    def version_string(self) -> str:
         """Name the server without Python's version."""
         return 'esp32_drone_camera_viewer'
 
-    def setup(self):
+    def setup(self) -> None:
         """Bound every read and write of this client by the server's client timeout."""
-        self.timeout = self.server.client_timeout
+        self.request.settimeout(self.server.client_timeout)  # what setup() does with timeout
         super().setup()
 
-    def do_GET(self):  # noqa: N802 - the name http.server dispatches to
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server dispatches to
         """Answer one GET."""
         url = urlsplit(self.path)
         route = ROUTES.get(url.path)
@@ -109,7 +113,7 @@ class Handler(BaseHTTPRequestHandler):
         except (ConnectionError, TimeoutError):
             self.close_connection = True  # the client left or stalled: nothing to answer
 
-    def log_message(self, format, *args):  # noqa: A002 - http.server's signature
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
         """Stay quiet: the page polls every second."""
 
     # --- responses ------------------------------------------------------------------------
@@ -118,7 +122,8 @@ class Handler(BaseHTTPRequestHandler):
         """Answer with one line of text."""
         self.body(status, 'text/plain; charset=utf-8', (message + '\n').encode())
 
-    def body(self, status: int, content_type: str, data, headers=()) -> None:
+    def body(self, status: int, content_type: str, data: Union[bytes, memoryview],
+             headers: Iterable[Tuple[str, str]] = ()) -> None:
         """Answer with a complete body."""
         self.send_response(status)
         self.send_header('Content-Type', content_type)
@@ -129,7 +134,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         send_parts(self.connection, [data])
 
-    def topic(self, query) -> str:
+    def topic(self, query: Query) -> str:
         """Return the CompressedImage topic the query names (RequestError if none)."""
         kind = query.get('type', ['mjpeg'])[0]
         if kind not in STREAM_TYPES:
@@ -145,11 +150,11 @@ class Handler(BaseHTTPRequestHandler):
 
     # --- routes ---------------------------------------------------------------------------
 
-    def page(self, query) -> None:
+    def page(self, query: Query) -> None:
         """Serve the page."""
         self.body(200, 'text/html; charset=utf-8', self.server.page)
 
-    def stream(self, query) -> None:
+    def stream(self, query: Query) -> None:
         """Serve MJPEG: each newest frame once, until the client leaves."""
         topic = self.topic(query)
         sock = self.connection
@@ -174,7 +179,7 @@ class Handler(BaseHTTPRequestHandler):
                 client.sent_frame(frame.seq, seq)
                 seq = frame.seq
 
-    def snapshot(self, query) -> None:
+    def snapshot(self, query: Query) -> None:
         """Serve the newest frame as one JPEG."""
         topic = self.topic(query)
         with self.server.backend.hub.watch(topic, self.peer, 'snapshot') as (slot, client):
@@ -186,7 +191,7 @@ class Handler(BaseHTTPRequestHandler):
         self.body(200, 'image/jpeg', frame.data,
                   [('X-Timestamp', f'{frame.sec}.{frame.nanosec:09d}')])
 
-    def api_topics(self, query) -> None:
+    def api_topics(self, query: Query) -> None:
         """Serve the CompressedImage topics with the live numbers of the watched ones."""
         hub = self.server.backend.hub
         topics = []
@@ -196,16 +201,16 @@ class Handler(BaseHTTPRequestHandler):
                                watched=stats is not None))
         self.json({'topics': topics})
 
-    def api_diagnostics(self, query) -> None:
+    def api_diagnostics(self, query: Query) -> None:
         """Serve the latest diagnostics statuses."""
         self.json({'statuses': self.server.backend.diagnostics()})
 
-    def json(self, value) -> None:
+    def json(self, value: object) -> None:
         """Answer with JSON."""
         self.body(200, 'application/json', json.dumps(value).encode())
 
 
-ROUTES: Dict[str, Callable] = {
+ROUTES: Dict[str, Callable[[Handler, Query], None]] = {
     '/': Handler.page,
     '/index.html': Handler.page,
     '/stream': Handler.stream,
@@ -220,10 +225,12 @@ class ViewerServer(ThreadingHTTPServer):
 
     daemon_threads = True
     request_queue_size = 16
+    # What getsockname() gives once bound (IPv4, IPv6): the host is never bytes here.
+    server_address: Union[Tuple[str, int], Tuple[str, int, int, int]]
 
     def __init__(self, address: str, port: int, backend: Backend, page: bytes,
                  max_clients: int, client_timeout: float,
-                 log_error: Callable[[str], None] = print):
+                 log_error: Callable[[str], object] = print) -> None:
         self.address_family = socket.AF_INET6 if ':' in address else socket.AF_INET
         self.backend = backend
         self.page = page
@@ -234,7 +241,7 @@ class ViewerServer(ThreadingHTTPServer):
         self._active_lock = threading.Lock()
         super().__init__((address, port), Handler)
 
-    def process_request(self, request, client_address):
+    def process_request(self, request: Request, client_address: Tuple[str, int]) -> None:
         """Serve in a new thread, or refuse with 503 when ``max_clients`` are connected."""
         with self._active_lock:
             full = self._active >= self.max_clients
@@ -242,24 +249,25 @@ class ViewerServer(ThreadingHTTPServer):
                 self._active += 1
         if full:
             message = f'too many clients (max_clients {self.max_clients})\n'.encode()
+            sock = cast(socket.socket, request)  # a TCP server's requests are sockets
             try:
-                request.sendall(b'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n'
-                                b'Content-Type: text/plain; charset=utf-8\r\n'
-                                b'Content-Length: %d\r\n\r\n%s' % (len(message), message))
+                sock.sendall(b'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n'
+                             b'Content-Type: text/plain; charset=utf-8\r\n'
+                             b'Content-Length: %d\r\n\r\n%s' % (len(message), message))
             except OSError:
                 pass
             self.shutdown_request(request)
             return
         named_thread(self._serve_one, 'viewer_http', (request, client_address)).start()
 
-    def _serve_one(self, request, client_address):
+    def _serve_one(self, request: Request, client_address: Tuple[str, int]) -> None:
         try:
             self.process_request_thread(request, client_address)
         finally:
             with self._active_lock:
                 self._active -= 1
 
-    def handle_error(self, request, client_address):
+    def handle_error(self, request: Request, client_address: Tuple[str, int]) -> None:
         """Log one line per unexpected error (a client leaving is not one)."""
         exc = sys.exc_info()[1]
         if not isinstance(exc, (ConnectionError, TimeoutError)):

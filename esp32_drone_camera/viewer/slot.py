@@ -9,7 +9,7 @@ nobody else anything. The publishing side only swaps a reference and notifies.
 from collections import deque
 import threading
 import time
-from typing import NamedTuple, Optional
+from typing import Callable, Deque, NamedTuple, Optional
 
 FPS_WINDOW_S = 2.0
 
@@ -28,13 +28,14 @@ class Frame(NamedTuple):
 class Slot:
     """Latest-frame-only hand-over from one producer to many consumers."""
 
-    def __init__(self, clock=time.monotonic, wall_clock=time.time):
+    def __init__(self, clock: Callable[[], float] = time.monotonic,
+                 wall_clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
         self._wall_clock = wall_clock
         self._cond = threading.Condition()
         self._frame: Optional[Frame] = None
         self._closed = False
-        self._arrivals = deque(maxlen=256)
+        self._arrivals: Deque[float] = deque(maxlen=256)
         self.frames = 0
 
     def put(self, data: memoryview, sec: int, nanosec: int) -> None:

@@ -8,7 +8,7 @@ works too. Anything else is a user's mistake with a one-line reason and an HTTP 
 """
 
 import re
-from typing import Dict, List, Sequence
+from typing import List, Mapping, Sequence
 
 COMPRESSED_IMAGE = 'sensor_msgs/msg/CompressedImage'
 TRANSPORT = 'compressed'
@@ -21,7 +21,7 @@ _NAME = re.compile(r'(/[A-Za-z_][A-Za-z0-9_]*)+')
 class RequestError(Exception):
     """A request the viewer cannot serve; ``status`` is the HTTP status to answer."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
 
@@ -46,12 +46,12 @@ def base_name(topic: str) -> str:
     return topic[:-len(suffix)] if topic.endswith(suffix) and topic != suffix else topic
 
 
-def image_topics(graph: Dict[str, Sequence[str]]) -> List[str]:
+def image_topics(graph: Mapping[str, Sequence[str]]) -> List[str]:
     """Return the sorted CompressedImage topics of ``graph`` (name -> type names)."""
     return sorted(name for name, types in graph.items() if COMPRESSED_IMAGE in types)
 
 
-def resolve(requested: str, graph: Dict[str, Sequence[str]]) -> str:
+def resolve(requested: str, graph: Mapping[str, Sequence[str]]) -> str:
     """
     Return the CompressedImage topic that a ``topic=`` parameter asks for.
 
