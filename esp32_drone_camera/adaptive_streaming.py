@@ -51,6 +51,10 @@ class StreamSession(Protocol):
     def link(self) -> Optional[CommandLink]:
         """Return the WebSocket link, None before it is attached."""
 
+    @property
+    def speaks_v1(self) -> bool:
+        """Tell whether the device runs the stock firmware (no frame sequence numbers)."""
+
     def expect_frames(self) -> bool:
         """Tell whether frames should be arriving (connected and not stopped on request)."""
 

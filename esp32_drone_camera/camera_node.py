@@ -241,7 +241,8 @@ class CameraNode(Node):
 
     def _on_raw_matched(self, info) -> None:
         # Matched events (Iron and newer) or, on Humble, a 0.5 s timer in the executor.
-        self.raw_wanted = self.raw.subscribers_changed(info.current_count)
+        if self.raw is not None:
+            self.raw_wanted = self.raw.subscribers_changed(info.current_count)
 
     # -- the diagnostics thread -------------------------------------------------
     def _on_tick_error(self, exc: Exception) -> None:

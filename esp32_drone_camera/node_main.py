@@ -9,11 +9,12 @@ stop_signals.py) and only then imports the node.
 """
 
 import sys
+from typing import List, Optional
 
 from .stop_signals import StopSignals
 
 
-def main(args=None) -> int:
+def main(args: Optional[List[str]] = None) -> int:
     """Run the camera node; exit 0 on SIGINT/SIGTERM from the first moment on."""
     signals = StopSignals()
     from . import camera_node  # the slow imports, with the signals already ours

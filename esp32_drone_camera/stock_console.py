@@ -170,7 +170,7 @@ class StockConsole:
         self._answer: Optional[Answer] = None
         self._closed = False
 
-    def call(self, cmd: str, arg=None, timeout: float = 2.0) -> Reply:
+    def call(self, cmd: str, arg: Optional[object] = None, timeout: float = 2.0) -> Reply:
         """Type ``cmd`` (with ``arg``) and wait at most ``timeout`` s for its answer."""
         why_not = refusal(cmd)
         if why_not:

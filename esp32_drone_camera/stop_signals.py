@@ -21,7 +21,8 @@ unblocked in the main thread alone when it starts waiting.
 
 import signal
 import threading
-from typing import Callable
+from types import FrameType
+from typing import Callable, Optional
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 POLL_S = 0.5  # how often the waiting main thread checks that the executor still runs
@@ -41,7 +42,7 @@ class StopSignals:
             signal.signal(sig, self._on_signal)
         signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
 
-    def _on_signal(self, signum, frame) -> None:
+    def _on_signal(self, signum: int, frame: Optional[FrameType]) -> None:
         self.requested.set()  # nothing else: it runs between any two bytecodes
 
     def wait(self, running: Callable[[], bool]) -> bool:

@@ -4,6 +4,7 @@ import os
 from typing import Iterable, Optional
 
 from .imagery import comment_padding
+from .. import frames
 
 FRAME_FAULTS = ('truncated', 'garbage', 'oversize', 'undecodable')
 TEXT_FAULTS = ('badjson',)
@@ -42,8 +43,11 @@ def corrupt_frame(fault: str, jpeg: bytes) -> bytes:
     if fault == 'garbage':
         return os.urandom(len(jpeg))
     if fault == 'undecodable':
-        # Passes the node's marker checks (SOI ... EOI) but is no JPEG inside.
-        return jpeg[:2] + os.urandom(len(jpeg) - 4) + jpeg[-2:]
+        # Passes the node's marker checks (SOI ... EOI) and keeps its APP4 metadata, as a
+        # frame the sensor garbled would (its sequence number is no gap), but is no JPEG
+        # inside.
+        head = 2 + frames.META_LEN if frames.read_metadata(jpeg) is not None else 2
+        return jpeg[:head] + os.urandom(len(jpeg) - head - 2) + jpeg[-2:]
     if fault == 'oversize':
         # Comment segments make it 1-4 bytes longer than OVERSIZE_BYTES.
         return jpeg[:2] + comment_padding(OVERSIZE_BYTES - len(jpeg) + 4) + jpeg[2:]
