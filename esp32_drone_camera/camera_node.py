@@ -20,8 +20,9 @@ import functools
 import json
 import sys
 import time
-from typing import Callable, Optional
+from typing import Any, Callable, List, Optional
 
+from builtin_interfaces.msg import Time
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from rcl_interfaces.msg import SetParametersResult
 import rclpy
@@ -29,6 +30,7 @@ from rclpy.callback_groups import MutuallyExclusiveCallbackGroup, ReentrantCallb
 from rclpy.exceptions import ParameterException
 from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor
 from rclpy.node import Node
+from rclpy.parameter import Parameter
 from rclpy.qos import (HistoryPolicy, qos_profile_sensor_data, QoSProfile,
                        ReliabilityPolicy)
 from rclpy.signals import SignalHandlerOptions
@@ -84,7 +86,7 @@ class LinkEvents:
         self.on_state, self.on_bad_message = on_state, on_bad_message
 
 
-def diagnostic_array(statuses, stamp) -> DiagnosticArray:
+def diagnostic_array(statuses: List[diagnostics.Status], stamp: Time) -> DiagnosticArray:
     """Convert diagnostics.build's statuses to a diagnostic_msgs/DiagnosticArray."""
     array = DiagnosticArray()
     array.header.stamp = stamp
@@ -98,7 +100,7 @@ def diagnostic_array(statuses, stamp) -> DiagnosticArray:
 class CameraNode(Node):
     """Publishes image_raw/compressed, camera_info and /diagnostics from the device."""
 
-    def __init__(self, node_name: str = NODE_NAME, **kwargs):
+    def __init__(self, node_name: str = NODE_NAME, **kwargs: Any) -> None:
         try:
             super().__init__(node_name, **kwargs)  # rclpy checks its own (use_sim_time)
         except ParameterException as exc:
@@ -239,7 +241,7 @@ class CameraNode(Node):
         self.stamper.new_connection(frame_size_index)
         self.adaptive.new_connection()
 
-    def _on_raw_matched(self, info) -> None:
+    def _on_raw_matched(self, info: Any) -> None:  # a MatchedInfo (or its Humble stand-in)
         # Matched events (Iron and newer) or, on Humble, a 0.5 s timer in the executor.
         if self.raw is not None:
             self.raw_wanted = self.raw.subscribers_changed(info.current_count)
@@ -273,7 +275,8 @@ class CameraNode(Node):
                                                 self.get_clock().now().to_msg()))
 
     # -- services and parameters ------------------------------------------------
-    def _on_trigger(self, cmd: str, _request, response):
+    def _on_trigger(self, cmd: str, _request: Trigger.Request,
+                    response: Trigger.Response) -> Trigger.Response:
         reply: Reply = self.session.call(cmd)
         response.success = reply.ok
         if reply.ok:  # the stock console's own text, or our firmware's result
@@ -282,7 +285,8 @@ class CameraNode(Node):
             response.message = f'{reply.error}: {reply.message}'
         return response
 
-    def _on_set_camera_info(self, request, response):
+    def _on_set_camera_info(self, request: SetCameraInfo.Request,
+                            response: SetCameraInfo.Response) -> SetCameraInfo.Response:
         try:
             path = self.camera_info.set_camera_info(
                 msg_to_calibration(request.camera_info, self.settings.camera_name))
@@ -295,7 +299,8 @@ class CameraNode(Node):
         self.get_logger().info(response.status_message)
         return response
 
-    def _on_release_serial(self, request, response):
+    def _on_release_serial(self, request: SetBool.Request,
+                           response: SetBool.Response) -> SetBool.Response:
         if self.serial is None:
             response.success, response.message = False, 'no serial port configured'
         elif request.data:
@@ -306,7 +311,7 @@ class CameraNode(Node):
             response.success, response.message = True, f'reacquiring {self.serial.port}'
         return response
 
-    def _on_set_parameters(self, parameters) -> SetParametersResult:
+    def _on_set_parameters(self, parameters: List[Parameter]) -> SetParametersResult:
         error = node_parameters.refusal(self, parameters)
         if error:
             return SetParametersResult(successful=False, reason=error)
@@ -344,7 +349,7 @@ def _spin(executor: MultiThreadedExecutor) -> None:
         pass
 
 
-def main(args=None, signals: Optional[StopSignals] = None) -> int:
+def main(args: Optional[List[str]] = None, signals: Optional[StopSignals] = None) -> int:
     """Run the node until SIGINT or SIGTERM (any number, at any moment); exit 0."""
     if signals is None:  # node_main.py takes them over earlier, before the imports
         signals = StopSignals()  # before rclpy.init: no moment where a signal raises

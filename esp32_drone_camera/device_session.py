@@ -23,7 +23,7 @@ from .clock_sync import ClockSync, Sample
 from .command_client import CANCELLED, CommandClient, NO_TRANSPORT, Reply
 from .commands import SERIAL, WEBSOCKET
 from .link_state import LinkState, SerialState
-from .log_limits import DEVICE_LINES_PER_S, LineBudget, Throttle
+from .log_limits import DEVICE_LINES_PER_S, LineBudget, Log, Throttle
 from .protocol import (format_ping, FRAME_SIZE_BY_NAME, Message, MessageKind,
                        parse_serial_line, parse_text, SerialKind)
 from .safe_text import printable
@@ -86,7 +86,7 @@ def load_token(path: str) -> str:
 class DeviceSession:
     """The device's text, serial lines, commands, clock sync and apply-on-connect."""
 
-    def __init__(self, settings: Settings, log, *, token: Callable[[], str] = lambda: '',
+    def __init__(self, settings: Settings, log: Log, *, token: Callable[[], str] = lambda: '',
                  now_ns: Callable[[], int] = time.time_ns,
                  on_welcome: Callable[[Optional[int]], None] = lambda index: None,
                  monotonic: Callable[[], float] = time.monotonic):
@@ -318,7 +318,7 @@ class DeviceSession:
         """Tell whether the device runs the stock firmware (its welcome or its console)."""
         return self.protocol == 1 or self.serial_is_stock
 
-    def call(self, cmd: str, arg=None) -> Reply:
+    def call(self, cmd: str, arg: Any = None) -> Reply:
         """Send a device command and wait for its reply (at most command_timeout)."""
         timeout = self.settings.command_timeout
         deadline = self.monotonic() + timeout
@@ -332,7 +332,7 @@ class DeviceSession:
             self.stopped_on_request = _STOPPING[cmd]
         return reply
 
-    def _call_stock(self, cmd: str, arg, timeout: float) -> Reply:
+    def _call_stock(self, cmd: str, arg: Any, timeout: float) -> Reply:
         # The stock firmware takes commands on its serial console only, typed.
         if self.serial is None or not self.serial.is_open:
             return Reply(False, {}, NO_TRANSPORT,
