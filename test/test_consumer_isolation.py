@@ -14,9 +14,9 @@ import importlib.util
 import os
 import xml.etree.ElementTree as ET
 
+from camera_testkit.processes import ROOT
 from esp32_drone_camera import dds_profile
 import pytest
-from support import ROOT
 
 WINDOW_S = 8.0
 FACTOR, CEILING_MS = 2.0, 10.0  # the bound of issue #14
