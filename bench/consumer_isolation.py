@@ -45,12 +45,13 @@ import time
 from typing import Dict, List, Optional
 
 from bench.harness import sections
-from bench.isolation_report import (failures, latencies, load_runs, markdown, percentile,
-                                    section, STOCK_LABEL, summarise, utc_now, verdicts)
+from bench.isolation_report import (CASE_ORDER, failures, latencies, load_runs, markdown,
+                                    percentile, section, STOCK_LABEL, summarise, utc_now,
+                                    verdicts)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PY = sys.executable
-CASES = ('none', 'stalled', 'slow_raw', 'raw', 'slow')
+CASES = CASE_ORDER  # the baseline first, then every disturbing consumer
 DEFAULT_CASES = ('none', 'stalled', 'slow_raw')
 SLOW_RAW_SLEEP_S = 0.2  # the slow image_raw consumer handles 5 frames/s of the 20
 SLOW_SLEEP_S = 1.0  # the slow compressed consumer handles one frame a second
