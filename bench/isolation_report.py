@@ -121,7 +121,9 @@ healthy subscriber has not read yet ("SHM buffers reused unread"), which then wa
 for the reliable repair. The 16 MiB segment leaves room for both. What a stalled
 subscriber still costs is Fast DDS recreating its dead port on every send while it
 stays matched (~0.5 ms of system calls in the publishing thread: the stalled p50
-above the baseline's)."""
+above the baseline's). On a saturated machine the baseline's own p99 passes 10 ms
+(the scheduler's delay, not another consumer's): judge the ceiling at a low load
+average."""
 
 
 def load_runs(paths: List[str]) -> List[dict]:
