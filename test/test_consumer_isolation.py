@@ -21,6 +21,11 @@ import pytest
 
 WINDOW_S = 5.0
 ROUNDS = 2  # every case twice, interleaved, its order rotated
+# What a dead reader still costs, which no profile setting removes: while it stays
+# matched Fast DDS recreates its shared-memory port on every send (~0.5 ms of system
+# calls in the publishing thread), measured as up to +3.3 ms at p99 over a 1.7 ms
+# baseline on an idle machine (Jazzy). The test tolerates it; make bench reports it.
+DEAD_PORT_SLACK_MS = 5.0
 _NS = '{http://www.eprosima.com/XMLSchemas/fastRTPS_Profiles}'
 
 
@@ -126,9 +131,10 @@ def test_stalled_or_slow_raw_consumer_does_not_hurt_the_compressed_tail(tmp_path
     Harm from another consumer shows in every window it is present (the stock segment's
     losses: p99 60-200 ms in each); other work on the machine lands in one window or
     another. So each disturbed case's best window must stay within FACTOR x the worst
-    baseline window of the same run, every case measured ROUNDS times, interleaved.
-    The issue's full bound (FACTOR x the pooled baseline and at most CEILING_MS) is
-    judged by make bench, at nice -10 with longer windows (docs/benchmarks.md).
+    baseline window of the same run (plus DEAD_PORT_SLACK_MS), every case measured
+    ROUNDS times, interleaved. The issue's full bound (FACTOR x the pooled baseline and
+    at most CEILING_MS, no slack) is judged by make bench, at nice -10 with longer
+    windows (docs/benchmarks.md).
     """
     session = bench.Session(int(os.environ['ROS_DOMAIN_ID']), {}, str(tmp_path), 'test')
     cases = ['none', 'stalled', 'slow_raw']
@@ -153,10 +159,13 @@ def test_stalled_or_slow_raw_consumer_does_not_hurt_the_compressed_tail(tmp_path
     text += ' (load ' + ' / '.join(f'{s["loadavg"]:.1f}' for s in spans) + ')'
     # The cause, counted by Fast DDS itself (load-independent): shared-memory buffers
     # reused under pressure, unread ones among them. With the stock 512 KiB segment and
-    # an image_raw subscriber: 20-60 a second on Kilted, 0-20 on Jazzy (measured).
-    assert reused['slow_raw'] == 0, f'Fast DDS reused unread shared-memory buffers: {reused}'
-    worst_baseline = max(p99s['none'])
+    # an image_raw subscriber: 20-60 a second on Kilted, 0-20 on Jazzy (measured); with
+    # a stalled one, whose port pins up to 512 samples until Fast DDS declares it dead,
+    # ~2 a second (p99 110-160 ms).
+    assert reused['slow_raw'] == reused['stalled'] == 0, \
+        f'Fast DDS reused unread shared-memory buffers: {reused}'
+    allowed = report.FACTOR * max(p99s['none']) + DEAD_PORT_SLACK_MS
     for case in ('stalled', 'slow_raw'):
         assert frames[case] >= 0.85 * frames['none'], text
-        assert min(p99s[case]) <= report.FACTOR * worst_baseline, \
-            f'{case}: compressed p99 above {report.FACTOR} x baseline in every window; {text}'
+        assert min(p99s[case]) <= allowed, \
+            f'{case}: compressed p99 above {allowed:.1f} ms in every window; {text}'
