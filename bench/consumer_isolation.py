@@ -59,6 +59,9 @@ SUBSCRIBER_DEPTH = 10  # the rclpy/rclcpp default depth
 START_TIMEOUT = 30.0
 SETTLE_S = 1.5  # after a disturber is in place, before the window opens
 GAP_S = 2.0  # after a disturber left, before the next window
+# A stopped subscriber resumes only to exit: the node first repairs its backlog and then
+# drops its ports, so the next window waits longer (the case that follows it was slower).
+STALLED_GAP_S = 5.0
 _STAMP = struct.Struct('<iI')  # header.stamp right after the 4-byte CDR header
 
 
@@ -279,7 +282,7 @@ class Session:
         finally:
             if disturber is not None:
                 disturber.stop()
-        time.sleep(GAP_S)
+        time.sleep(STALLED_GAP_S if case == 'stalled' else GAP_S)
         hz = os.sysconf('SC_CLK_TCK')
         return {'case': case, 't0': t0, 't1': t1, 'loadavg': load, 'invalidated': inv1 - inv0,
                 'machine_busy_pct': (busy1 - busy0) / hz / ((t1 - t0) / 1e9) * 100}
