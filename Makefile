@@ -50,10 +50,22 @@ fuzz:
 # The publishing targets: the only ones that write into docs/.
 # Benchmarks: docs/benchmarks.md and its plot (run_bench rewrites the page), then the
 # benches that add their own sections to it, then the fault table (see reliability).
+# One consumer must not hurt another (issue #14), on Kilted and on Jazzy (~2 min each):
+# a bound that fails is FAIL in the docs/benchmarks.md section and on stderr, and the
+# bench goes on (--report-only).
+ISOLATION := $(BUILD)/bench/consumer_isolation
+ISOLATION_ARGS := --seconds 8 --repeats 2 --stock-repeats 1 --nice -10 --report-only
+
 bench: setup
 	$(PY) -m bench.run_bench --out docs
 	$(PY) -m bench.adaptive_link --out $(BUILD)/bench/adaptive_link --section-into docs/benchmarks.md
 	$(PY) -m bench.viewer_cost --out $(BUILD)/bench/viewer_cost --section-into docs/benchmarks.md
+	$(PY) -m bench.consumer_isolation --out $(ISOLATION) --distro-label kilted $(ISOLATION_ARGS)
+	$(MAKE) setup ROS_DISTRO=jazzy
+	$(abspath .venv-jazzy)/bin/python -m bench.consumer_isolation --out $(ISOLATION) \
+		--distro-label jazzy $(ISOLATION_ARGS)
+	$(PY) -m bench.consumer_isolation --report-only --section-into docs/benchmarks.md \
+		--render $(ISOLATION)/consumer_isolation-kilted.json $(ISOLATION)/consumer_isolation-jazzy.json
 	$(MAKE) reliability
 
 # Long soak with scheduled faults; SOAK_SECONDS sets its length (default 10 min). It

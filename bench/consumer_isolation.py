@@ -44,9 +44,14 @@ import threading
 import time
 from typing import Dict, List, Optional
 
+from bench.harness import sections
+from bench.isolation_report import (CASE_ORDER, failures, latencies, load_runs, markdown,
+                                    percentile, section, STOCK_LABEL, summarise, utc_now,
+                                    verdicts)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PY = sys.executable
-CASES = ('none', 'stalled', 'slow_raw', 'raw', 'slow')
+CASES = CASE_ORDER  # the baseline first, then every disturbing consumer
 DEFAULT_CASES = ('none', 'stalled', 'slow_raw')
 SLOW_RAW_SLEEP_S = 0.2  # the slow image_raw consumer handles 5 frames/s of the 20
 SLOW_SLEEP_S = 1.0  # the slow compressed consumer handles one frame a second
@@ -54,6 +59,9 @@ SUBSCRIBER_DEPTH = 10  # the rclpy/rclcpp default depth
 START_TIMEOUT = 30.0
 SETTLE_S = 1.5  # after a disturber is in place, before the window opens
 GAP_S = 2.0  # after a disturber left, before the next window
+# A stopped subscriber resumes only to exit: the node first repairs its backlog and then
+# drops its ports, so the next window waits longer (the case that follows it was slower).
+STALLED_GAP_S = 5.0
 _STAMP = struct.Struct('<iI')  # header.stamp right after the 4-byte CDR header
 
 
@@ -135,8 +143,7 @@ class Child:
         self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      text=True, bufsize=1,
-                                     preexec_fn=(lambda: os.setpriority(
-                                         os.PRIO_PROCESS, 0, nice)) if nice else None)
+                                     preexec_fn=(lambda: _renice(nice)) if nice else None)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -171,6 +178,14 @@ class Child:
             self.proc.kill()
             self.proc.wait()
         self._reader.join(2)
+
+
+def _renice(nice: int) -> None:
+    """Run at ``nice`` if allowed (below 0 needs root); otherwise at the inherited one."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, nice)
+    except PermissionError:
+        pass
 
 
 def free_port() -> int:
@@ -267,7 +282,7 @@ class Session:
         finally:
             if disturber is not None:
                 disturber.stop()
-        time.sleep(GAP_S)
+        time.sleep(STALLED_GAP_S if case == 'stalled' else GAP_S)
         hz = os.sysconf('SC_CLK_TCK')
         return {'case': case, 't0': t0, 't1': t1, 'loadavg': load, 'invalidated': inv1 - inv0,
                 'machine_busy_pct': (busy1 - busy0) / hz / ((t1 - t0) / 1e9) * 100}
@@ -281,90 +296,7 @@ class Session:
             return [tuple(r) for r in json.load(f)]
 
 
-# -- statistics and report ------------------------------------------------------------
-def percentile(sorted_values: List[float], q: float) -> Optional[float]:
-    """Return the nearest-rank q-th percentile of sorted values, None if empty."""
-    if not sorted_values:
-        return None
-    rank = max(0, min(len(sorted_values) - 1, int(round(q / 100 * len(sorted_values))) - 1))
-    return sorted_values[rank]
-
-
-def latencies(records: List[tuple], t0: int, t1: int) -> List[float]:
-    """Return the capture-to-receive latency in ms of each frame received in [t0, t1), sorted."""
-    return sorted((recv - stamp) / 1e6 for recv, stamp in records if t0 <= recv < t1)
-
-
-def summarise(windows: List[dict]) -> Dict[str, dict]:
-    """Pool each (variant, case)'s windows: p50/p99 over all frames, and per window."""
-    pooled: Dict[str, dict] = {}
-    for w in windows:
-        key = f'{w["variant"]}|{w["case"]}'
-        entry = pooled.setdefault(key, {'variant': w['variant'], 'case': w['case'],
-                                        'lat': [], 'windows': []})
-        entry['lat'].extend(w['latencies_ms'])
-        entry['windows'].append(w)
-    out = {}
-    for key, e in pooled.items():
-        lat = sorted(e['lat'])
-        seconds = sum((w['t1'] - w['t0']) / 1e9 for w in e['windows'])
-        out[key] = {
-            'variant': e['variant'], 'case': e['case'], 'frames': len(lat),
-            'fps': len(lat) / seconds if seconds else 0.0,
-            'p50_ms': percentile(lat, 50), 'p99_ms': percentile(lat, 99),
-            'max_ms': lat[-1] if lat else None,
-            'p99_per_window_ms': [w['p99_ms'] for w in e['windows']],
-            'loadavg': [w['loadavg'] for w in e['windows']],
-            'invalidated_per_s': sum(w['invalidated'] for w in e['windows']) / seconds,
-            'machine_busy_pct': [w['machine_busy_pct'] for w in e['windows']]}
-    return out
-
-
-def verdicts(summary: Dict[str, dict], factor: float = 2.0, ceiling_ms: float = 10.0) -> list:
-    """Check each disturbed case against its variant's baseline: p99 <= factor x, <= ceiling."""
-    rows = []
-    for s in summary.values():
-        base = summary.get(f'{s["variant"]}|none')
-        if s['case'] == 'none' or base is None or s['p99_ms'] is None:
-            continue
-        bound = min(factor * base['p99_ms'], ceiling_ms)
-        rows.append({'variant': s['variant'], 'case': s['case'], 'p99_ms': s['p99_ms'],
-                     'baseline_p99_ms': base['p99_ms'], 'bound_ms': bound,
-                     'passed': s['p99_ms'] <= bound})
-    return rows
-
-
-def _fmt(value: Optional[float]) -> str:
-    return '–' if value is None else f'{value:.2f}'
-
-
-def markdown(summary: Dict[str, dict], checks: list, label: str) -> str:
-    """Return the report table (one row per variant and case) and the bound's verdicts."""
-    lines = ['| distro | node | other consumer | compressed p50 ms | compressed p99 ms | '
-             'p99 per window | max ms | fps | frames | SHM buffers reused unread /s | '
-             'load avg (1 min) | machine busy % |',
-             '|---|---|---|---|---|---|---|---|---|---|---|---|']
-    for s in summary.values():
-        lines.append(
-            f'| {label} | {s["variant"]} | {s["case"]} | {_fmt(s["p50_ms"])} | '
-            f'{_fmt(s["p99_ms"])} | {" / ".join(_fmt(v) for v in s["p99_per_window_ms"])} | '
-            f'{_fmt(s["max_ms"])} | {s["fps"]:.1f} | {s["frames"]} | '
-            f'{s["invalidated_per_s"]:.1f} | '
-            f'{" / ".join(f"{v:.1f}" for v in s["loadavg"])} | '
-            f'{" / ".join(f"{v:.0f}" for v in s["machine_busy_pct"])} |')
-    lines += ['', '| distro | node | other consumer | p99 ms | bound ms (min(2 x baseline, 10)) '
-              '| result |', '|---|---|---|---|---|---|']
-    for c in checks:
-        verdict = 'pass' if c['passed'] else 'over'
-        if c['variant'] != STOCK_LABEL and not c['passed']:
-            verdict = '**FAIL**'
-        lines.append(f'| {label} | {c["variant"]} | {c["case"]} | {c["p99_ms"]:.2f} | '
-                     f'{c["bound_ms"]:.2f} | {verdict} |')
-    return '\n'.join(lines)
-
-
 # -- the run ---------------------------------------------------------------------------
-STOCK_LABEL = 'Fast DDS defaults'
 # A default participant profile that sets nothing: the node keeps a profiles file the
 # environment names, so this gives it Fast DDS's defaults (512 KiB shared-memory segment).
 STOCK_PROFILE = ('<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -391,11 +323,17 @@ def parse_variant(text: str) -> tuple:
 
 def measure(variants: List[tuple], cases: List[str], seconds: float, repeats: int,
             domain: int, keep: Optional[str] = None) -> List[dict]:
-    """Run every variant's session per repeat, its cases interleaved; return the windows."""
+    """
+    Run every variant's session per repeat, its cases interleaved; return the windows.
+
+    A variant is (label, node environment) or (label, environment, its own repeats).
+    """
     windows = []
     with tempfile.TemporaryDirectory(prefix='isolation_') as tmp:
         for repeat in range(repeats):
-            for index, (label, env) in enumerate(variants):
+            for index, (label, env, *own) in enumerate(variants):
+                if own and repeat >= own[0]:
+                    continue
                 shift = (repeat + index) % len(cases)
                 order = cases[shift:] + cases[:shift]
                 session = Session(domain, env, tmp, f'{repeat}_{index}')
@@ -419,7 +357,7 @@ def measure(variants: List[tuple], cases: List[str], seconds: float, repeats: in
 
 
 def main(argv=None) -> int:
-    """Measure (or act as one of the subscriber processes, with --role)."""
+    """Measure (or render runs, or act as one of the subscriber processes, with --role)."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     p.add_argument('--role', choices=('healthy',) + CASES[1:])
     p.add_argument('--namespace', default='/camera')
@@ -433,6 +371,8 @@ def main(argv=None) -> int:
                    default=int(os.environ.get('CAMERA_TEST_DOMAIN', '216')))
     p.add_argument('--stock', action=argparse.BooleanOptionalAction, default=True,
                    help='also run the node with Fast DDS defaults (the "before")')
+    p.add_argument('--stock-repeats', type=int,
+                   help='repeats of the stock variant (default: --repeats)')
     p.add_argument('--nice', type=int, default=0,
                    help='run every process at this priority (below 0, as root: less noise '
                    'from other work on a shared machine)')
@@ -440,9 +380,24 @@ def main(argv=None) -> int:
                    help='also write every received frame (receive and stamp ns) to --out')
     p.add_argument('--variant', action='append', default=[],
                    help="node variant: 'label' or 'label:ENV=VALUE,...' (repeatable)")
+    p.add_argument('--report-only', action='store_true',
+                   help='exit 0 when a bound fails (it is still FAIL in the table and on '
+                   'stderr): make bench reports failures without stopping')
+    p.add_argument('--render', nargs='+', metavar='JSON',
+                   help="render these runs' JSON files (one per distribution) as one "
+                   'section instead of measuring')
+    p.add_argument('--section-into', metavar='MD', help='(with --render) put the section '
+                   'into this page (e.g. docs/benchmarks.md)')
     a = p.parse_args(argv)
     if a.role:
         return run_role(a.role, a.namespace, a.records)
+    if a.render:
+        runs = load_runs(a.render)
+        text = section(runs)
+        print(text)
+        if a.section_into:
+            sections.put_section(a.section_into, 'consumer_isolation', text)
+        return _report_failures(failures(runs), a.report_only)
     if not a.out:
         p.error('--out is required')
     cases = a.cases.split(',')
@@ -456,23 +411,35 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix='isolation_stock_') as stock_dir:
         variants = [parse_variant(v) for v in a.variant] or [('as shipped', {})]
         if a.stock:
-            variants.append((STOCK_LABEL, stock_profile_env(stock_dir)))
+            variants.append((STOCK_LABEL, stock_profile_env(stock_dir),
+                             a.repeats if a.stock_repeats is None else a.stock_repeats))
         windows = measure(variants, cases, a.seconds, a.repeats, a.domain,
                           a.out if a.keep_records else None)
     summary = summarise(windows)
     checks = verdicts(summary)
     table = markdown(summary, checks, label)
     print(table)
-    os.makedirs(a.out, exist_ok=True)
     name = 'consumer_isolation' + (f'-{label}' if label else '')
     with open(os.path.join(a.out, name + '.json'), 'w', encoding='utf-8') as f:
         json.dump({'distro': label, 'seconds': a.seconds, 'repeats': a.repeats, 'nice': a.nice,
-                   'took_s': time.time() - started, 'summary': summary, 'checks': checks,
+                   'took_s': time.time() - started, 'date': utc_now(), 'summary': summary,
+                   'checks': checks,
                    'windows': [{k: v for k, v in w.items() if k != 'latencies_ms'}
                                for w in windows]}, f, indent=1)
     with open(os.path.join(a.out, name + '.md'), 'w', encoding='utf-8') as f:
         f.write(table + '\n')
-    return 0 if all(c['passed'] for c in checks if c['variant'] != STOCK_LABEL) else 1
+    return _report_failures([f'{label} {c["variant"]} {c["case"]}' for c in checks
+                             if c['variant'] != STOCK_LABEL and not c['passed']],
+                            a.report_only)
+
+
+def _report_failures(failed: List[str], report_only: bool) -> int:
+    """Say which bounds failed on stderr; return the exit status (1 unless report_only)."""
+    if not failed:
+        return 0
+    print(f'consumer isolation: BOUND FAILED for {", ".join(failed)} '
+          '(compressed p99 > min(2 x baseline, 10 ms))', file=sys.stderr)
+    return 0 if report_only else 1
 
 
 if __name__ == '__main__':

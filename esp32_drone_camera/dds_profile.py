@@ -8,8 +8,10 @@ segment, and the compressed frame sent just before it is lost to any subscriber 
 had not copied it out yet; the reliable protocol resends it ~200 ms later, so the
 compressed stream's p99 at a healthy subscriber rose from ~2 ms to 60-200 ms
 (Fast DDS logs "Buffer is being invalidated, segment_size may be insufficient" at
-warning level). ``config/fastdds_camera.xml`` gives the participant a 16 MiB segment
-and otherwise Fast DDS's default transports; ``bench/consumer_isolation.py`` measures it.
+warning level). A stalled subscriber did the same: its shared-memory port pins up to 512
+samples until Fast DDS declares it dead. ``config/fastdds_camera.xml`` gives the
+participant a 16 MiB segment and otherwise Fast DDS's default transports;
+``bench/consumer_isolation.py`` measures it.
 
 The profile is Fast DDS's default profile file, selected through the environment before
 rclpy creates the participant. A user's own choice wins: a profiles file already named
